@@ -74,6 +74,12 @@ def test_falls_back_to_the_sample_when_keras_fails(no_keras, capsys):
     assert len(x_train) == 5000
 
 
+def test_missing_sample_says_where_it_ships(no_keras, monkeypatch, tmp_path):
+    monkeypatch.setattr(data, "SAMPLE_PATH", tmp_path / "gone.npz")
+    with pytest.raises(FileNotFoundError, match="ships with a checkout of the repository.*MNIST_PATH"):
+        data.load_mnist()
+
+
 def test_flatten_and_stratified_subset(no_keras):
     (x_train, y_train), (x_test, y_test) = data.load_mnist(flatten=True, per_class=7, seed=3)
     assert x_train.shape == (70, 784) and x_test.shape == (70, 784)
