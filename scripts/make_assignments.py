@@ -6,9 +6,10 @@
 From each `notebooks/solutions/NN_topic_solutions.ipynb`, every block of lines between
 `### BEGIN SOLUTION` and `### END SOLUTION` (the markers nbgrader and otter-grader use) becomes
 `# YOUR CODE HERE` + `raise NotImplementedError()` at the block's indentation; outputs and execution
-counts are cleared; the Colab badge points at the student version; everything else is kept. Cells
-that will raise in the student version (a top-level solution block, a `checks.check_…` call) are
-marked `# NBVAL_RAISES_EXCEPTION`, so CI runs the student version and expects exactly that.
+counts are cleared; the Colab badge points at the student version; everything else is kept. From the
+first cell that raises in the student version (a top-level solution block, a `checks.check_…` call)
+on, every code cell is marked `# NBVAL_RAISES_EXCEPTION` (nbval then allows, but does not require,
+an error), since the cells after an exercise use its result; CI runs everything before strictly.
 """
 
 import argparse
@@ -54,16 +55,17 @@ def student_source(source, where):
 def student_version(notebook, source_name, target_name):
     """Return the student version of a solution notebook (a new nbformat NotebookNode)."""
     notebook = nbformat.from_dict(notebook)
-    blocks = 0
+    blocks, raising = 0, False
     for index, cell in enumerate(notebook.cells):
         where = f"{source_name}, cell {index}"
         if cell.cell_type != "code":
-            if BEGIN in cell.source or END in cell.source:
+            if any(line.strip() in (BEGIN, END) for line in cell.source.splitlines()):
                 raise MarkerError(f"{where}: solution markers belong in code cells, found them in a {cell.cell_type} cell")
             continue
         new, top_level = student_source(cell.source, where)
-        blocks += cell.source.count(BEGIN)
-        if (top_level or CHECK_CALL in new) and RAISES not in new:
+        blocks += sum(line.strip() == BEGIN for line in cell.source.splitlines())
+        raising = raising or top_level or CHECK_CALL in new
+        if raising and RAISES not in new:
             new = f"{RAISES}\n{new}"
         cell.source, cell.outputs, cell.execution_count = new, [], None
     if blocks == 0:

@@ -44,12 +44,20 @@ def test_function_body_is_replaced_and_outputs_cleared():
     assert code[0].source == "import numpy as np"  # untouched, runs fine in the student version
 
 
-def test_cells_that_will_raise_are_marked_for_nbval():
-    result = student(FUNCTION, "checks.check_kl(kl)", "### BEGIN SOLUTION\nbeta = 4\n### END SOLUTION")
+def test_cells_from_the_first_that_raises_on_are_marked_for_nbval():
+    result = student(FUNCTION, "checks.check_kl(kl)", "print(kl)", "### BEGIN SOLUTION\nbeta = 4\n### END SOLUTION")
     code = [c.source for c in result.cells if c.cell_type == "code"]
     assert not code[0].startswith("# NBVAL_RAISES_EXCEPTION")  # defining the function does not raise
     assert code[1].startswith("# NBVAL_RAISES_EXCEPTION\n")   # calling the check does
-    assert code[2] == "# NBVAL_RAISES_EXCEPTION\n# YOUR CODE HERE\nraise NotImplementedError()"
+    assert code[2] == "# NBVAL_RAISES_EXCEPTION\nprint(kl)"     # later cells may use the result
+    assert code[3] == "# NBVAL_RAISES_EXCEPTION\n# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+def test_top_level_solution_marks_it_and_what_follows():
+    result = student("x = 1", "### BEGIN SOLUTION\ny = x\n### END SOLUTION", "print(y)")
+    code = [c.source for c in result.cells if c.cell_type == "code"]
+    assert code[0] == "x = 1"
+    assert code[1].startswith("# NBVAL_RAISES_EXCEPTION\n") and code[2].startswith("# NBVAL_RAISES_EXCEPTION\n")
 
 
 def test_several_blocks_in_one_cell():
@@ -78,6 +86,11 @@ def test_bad_markers_name_the_notebook_and_cell(source, message):
         student(source)
     with pytest.raises(make_assignments.MarkerError, match="09_demo_solutions.ipynb"):
         student(source)
+
+
+def test_markers_mentioned_in_prose_are_fine():
+    result = student(FUNCTION, markdown_extra="Solutions sit between `### BEGIN SOLUTION` and `### END SOLUTION`.")
+    assert "raise NotImplementedError()" in result.cells[2].source
 
 
 def test_markers_in_markdown_are_refused():
