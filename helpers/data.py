@@ -117,6 +117,11 @@ def _check_layout(arrays, path):
 
 
 def _read_sample():
+    if not SAMPLE_PATH.is_file():
+        raise FileNotFoundError(
+            f"the bundled sample {SAMPLE_PATH} is not here (it ships with a checkout of the repository, "
+            f"not with a pip-installed helpers package): set {PATH_ENV} to an MNIST .npz, or let Keras download it"
+        )
     arrays = read_mnist_npz(SAMPLE_PATH)
     print(
         f"Using the bundled offline MNIST sample: {len(arrays['x_train'])} training and "

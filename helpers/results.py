@@ -53,7 +53,7 @@ def save_results(notebook_id, figures):
     folder = output_dir("results") / ("fast" if fast_mode() else "")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{notebook_id}.json"
-    path.write_text(json.dumps(record, indent=2) + "\n")
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 
@@ -62,7 +62,7 @@ def load_results(notebook_id):
     path = output_dir("results") / f"{notebook_id}.json"
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist: run notebook {notebook_id} in full mode first")
-    return json.loads(path.read_text())
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def results_table(folder=None):
@@ -73,7 +73,7 @@ def results_table(folder=None):
         "|---|---|---|---|---|",
     ]
     for path in sorted(folder.glob("*.json")):
-        record = json.loads(path.read_text())
+        record = json.loads(path.read_text(encoding="utf-8"))
         headline = "; ".join(f"{label} {value:.2f}" for label, value in record["headline"].items())
         env = record["environment"]
         machine = f"{env['device']}, {env['cpu_count']} cores, TF {env['tensorflow']}, Keras {env['keras']}"

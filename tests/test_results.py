@@ -1,0 +1,71 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import results
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIGURES = {"title": "Dense VAE", "headline": {"test −ELBO (nats)": 95.123}, "epochs": 30, "wall_time_s": 540.0}
+ENV = {"python": "3.11", "tensorflow": "2.21.0", "keras": "3.15.1", "numpy": "2", "device": "CPU", "cpu_count": 2}
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(results, "environment", lambda: ENV)
+    return tmp_path
+
+
+def test_full_mode_writes_results_json(workdir, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    path = results.save_results("02_dense_vae", FIGURES)
+    assert path == workdir / "results" / "02_dense_vae.json"
+    record = json.loads(path.read_text())
+    assert record["fast_mode"] is False and record["environment"] == ENV
+    assert record["headline"] == FIGURES["headline"] and re.fullmatch(r"\d{4}-\d\d-\d\d", record["date"])
+    assert results.load_results("02_dense_vae") == record
+
+
+def test_fast_mode_never_touches_the_committed_results(workdir, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "1")
+    path = results.save_results("02_dense_vae", FIGURES)
+    assert path == workdir / "results" / "fast" / "02_dense_vae.json"
+    with pytest.raises(FileNotFoundError, match="run notebook 02_dense_vae in full mode"):
+        results.load_results("02_dense_vae")
+
+
+@pytest.mark.parametrize("figures, message", [
+    ({"headline": {"a": 1}}, "lacks \\['title', 'epochs', 'wall_time_s'\\]"),
+    ({**FIGURES, "headline": {}}, "non-empty dict"),
+    ([1, 2], "lacks"),
+])
+def test_save_results_rejects_incomplete_figures(workdir, figures, message):
+    with pytest.raises(ValueError, match=message):
+        results.save_results("02_dense_vae", figures)
+
+
+def test_results_table_rows(workdir, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    assert "no full run recorded yet" in results.results_table(workdir / "results")
+    results.save_results("02_dense_vae", FIGURES)
+    table = results.results_table(workdir / "results")
+    assert "| 02_dense_vae · Dense VAE | test −ELBO (nats) 95.12 | 30 | 9.0 min | CPU, 2 cores, TF 2.21.0" in table
+
+
+def test_readme_table_matches_the_committed_results():
+    """The README's results table is generated from results/*.json: regenerate it after a full run
+    with `python scripts/update_readme_results.py`."""
+    readme = (ROOT / "README.md").read_text()
+    start, end = readme.index(results.TABLE_START), readme.index(results.TABLE_END)
+    in_readme = readme[start + len(results.TABLE_START):end].strip()
+    assert in_readme == results.results_table(ROOT / "results")
+
+
+def test_committed_results_come_from_full_runs():
+    for path in (ROOT / "results").glob("*.json"):
+        record = json.loads(path.read_text())
+        assert record["fast_mode"] is False, f"{path.name} was written in fast mode"
+        assert path.stem == record["notebook"] and (ROOT / "notebooks" / f"{path.stem}.ipynb").is_file()
