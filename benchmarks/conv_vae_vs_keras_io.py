@@ -1,0 +1,204 @@
+"""Notebook 03's convolutional VAE next to the seed-000 / keras.io network, trained the same way.
+
+Both networks are trained with notebooks 02 and 03's recipe: the first 50,000 training images (the
+last 10,000 are their validation set), a fresh binarisation of every batch each epoch (drawn in the
+tf.data pipeline after batching), Bernoulli likelihood from logits summed over pixels plus the analytic
+KL, Adam with a learning rate decayed along a cosine from 1e-3 to 1e-4 over the run, batch 128,
+``jit_compile=True``, ``steps_per_execution=32``, the same number of epochs. Then each is scored on the
+notebooks' fixed binarisation of the 10,000 test images (seed 44): the test -ELBO in nats per image,
+with z sampled from q(z|x) (the ELBO, not a reconstruction from the mean).
+
+The keras.io network is the one of seed 000 and of keras.io's "Variational AutoEncoder" example
+(Conv2D 32 and 64 with stride 2, Dense 16; Dense 7*7*64, Conv2DTranspose 64 and 32 with stride 2, a
+last 3x3 Conv2DTranspose to one channel), rewritten in Keras 3 with the same layers; its sigmoid
+output is dropped so that the loss is computed from logits, as for our network.
+
+Prints, for each network: parameters, seconds per epoch (the first epoch includes compilation and
+is shown apart), and the test -ELBO with its two terms. Run it under the shared CPU lock:
+
+    MNIST_PATH=/work/shared/data/mnist.npz PYTHONPATH=$PWD flock /tmp/cpu.lock \\
+        /work/venv/bin/python benchmarks/conv_vae_vs_keras_io.py --epochs 3
+
+Notebook 03 holds the lesson's copy of ``our_encoder``/``our_decoder``; keep the two in step.
+"""
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from keras import layers, ops  # noqa: E402
+
+from helpers import data  # noqa: E402
+
+IMAGE_SHAPE = (28, 28, 1)
+
+
+# --- the seed-000 / keras.io network, in Keras 3 -------------------------------------------------
+
+def keras_io_encoder(latent_dim):
+    inputs = keras.Input(IMAGE_SHAPE)
+    x = layers.Conv2D(32, 3, activation="relu", strides=2, padding="same")(inputs)  # (14, 14, 32)
+    x = layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)       # (7, 7, 64)
+    x = layers.Flatten()(x)
+    x = layers.Dense(16, activation="relu")(x)
+    z_mean = layers.Dense(latent_dim, name="z_mean")(x)
+    z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
+    return keras.Model(inputs, [z_mean, z_log_var], name="keras_io_encoder")
+
+
+def keras_io_decoder(latent_dim):
+    inputs = keras.Input((latent_dim,))
+    x = layers.Dense(7 * 7 * 64, activation="relu")(inputs)
+    x = layers.Reshape((7, 7, 64))(x)
+    x = layers.Conv2DTranspose(64, 3, activation="relu", strides=2, padding="same")(x)  # (14, 14, 64)
+    x = layers.Conv2DTranspose(32, 3, activation="relu", strides=2, padding="same")(x)  # (28, 28, 32)
+    logits = layers.Conv2DTranspose(1, 3, padding="same")(x)                             # (28, 28, 1)
+    return keras.Model(inputs, logits, name="keras_io_decoder")
+
+
+# --- notebook 03's network -----------------------------------------------------------------------
+
+def our_encoder(latent_dim, hidden=256):
+    inputs = keras.Input(IMAGE_SHAPE)
+    x = layers.Conv2D(32, 3, activation="relu", strides=2, padding="same")(inputs)  # (14, 14, 32)
+    x = layers.Conv2D(64, 3, activation="relu", strides=2, padding="same")(x)       # (7, 7, 64)
+    x = layers.Flatten()(x)
+    x = layers.Dense(hidden, activation="relu")(x)
+    z_mean = layers.Dense(latent_dim, name="z_mean")(x)
+    z_log_var = layers.Dense(latent_dim, name="z_log_var")(x)
+    return keras.Model(inputs, [z_mean, z_log_var], name="encoder")
+
+
+def our_decoder(latent_dim, hidden=256):
+    inputs = keras.Input((latent_dim,))
+    x = layers.Dense(hidden, activation="relu")(inputs)
+    x = layers.Dense(7 * 7 * 64, activation="relu")(x)
+    x = layers.Reshape((7, 7, 64))(x)
+    x = layers.Conv2DTranspose(32, 4, activation="relu", strides=2, padding="same")(x)  # (14, 14, 32)
+    logits = layers.Conv2DTranspose(1, 4, strides=2, padding="same")(x)                  # (28, 28, 1)
+    return keras.Model(inputs, logits, name="decoder")
+
+
+NETWORKS = {"ours": (our_encoder, our_decoder), "keras_io": (keras_io_encoder, keras_io_decoder)}
+
+
+# --- the VAE step (notebook 03's, with the sampling written out) ----------------------------------
+
+class VAE(keras.Model):
+    def __init__(self, encoder, decoder, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder, self.decoder = encoder, decoder
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
+
+    def losses_of(self, x):
+        z_mean, z_log_var = self.encoder(x)
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        z = z_mean + ops.exp(0.5 * z_log_var) * epsilon
+        logits = self.decoder(z)
+        reconstruction = ops.mean(ops.sum(ops.binary_crossentropy(x, logits, from_logits=True), axis=(1, 2, 3)))
+        kl = ops.mean(-0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1))
+        return reconstruction, kl
+
+    def train_step(self, x):
+        with tf.GradientTape() as tape:
+            reconstruction, kl = self.losses_of(x)
+            loss = reconstruction + kl
+        gradients = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply(gradients, self.trainable_weights)
+        return self._track(loss, reconstruction, kl)
+
+    def test_step(self, x):
+        reconstruction, kl = self.losses_of(x)
+        return self._track(reconstruction + kl, reconstruction, kl)
+
+    def _track(self, loss, reconstruction, kl):
+        for tracker, value in zip(self.metrics, (loss, reconstruction, kl)):
+            tracker.update_state(value)
+        return {tracker.name: tracker.result() for tracker in self.metrics}
+
+
+class EpochTimer(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.start)
+
+
+def binarise_batch(images):
+    """A fresh Bernoulli draw per pixel, P(pixel = 1) = grey level."""
+    return tf.cast(tf.random.uniform(tf.shape(images)) < images, tf.float32)
+
+
+def train_dataset(images, batch_size, seed):
+    """Shuffled batches, freshly binarised every epoch, as in notebooks 02 and 03."""
+    images = tf.constant(images)                                              # (N, 28, 28, 1)
+    return (tf.data.Dataset.range(len(images)).shuffle(len(images), seed=seed)
+            .batch(batch_size, drop_remainder=True)
+            .map(lambda idx: binarise_batch(tf.gather(images, idx)))
+            .prefetch(tf.data.AUTOTUNE))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--latent-dim", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--networks", nargs="+", choices=sorted(NETWORKS), default=["ours", "keras_io"])
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    (x_train, _), (x_test, _) = data.load_mnist()
+    x_train, x_test = x_train[..., None], x_test[..., None]                  # (N, 28, 28, 1)
+    x_train = x_train[:len(x_train) * 5 // 6]                                # the first 50k of 60k, as in notebook 03
+    x_test_binary = (np.random.default_rng(44).random(x_test.shape) < x_test).astype("float32")
+    steps_per_epoch = len(x_train) // args.batch_size
+    print(f"TensorFlow {tf.__version__} | Keras {keras.__version__} | {len(x_train)} training images, "
+          f"{len(x_test)} test images | latent {args.latent_dim}, batch {args.batch_size}, {args.epochs} epochs")
+
+    results = {}
+    for name in args.networks:
+        keras.utils.set_random_seed(args.seed)
+        make_encoder, make_decoder = NETWORKS[name]
+        vae = VAE(make_encoder(args.latent_dim), make_decoder(args.latent_dim), seed=args.seed)
+        learning_rate = keras.optimizers.schedules.CosineDecay(
+            1e-3, decay_steps=args.epochs * steps_per_epoch, alpha=0.1)
+        vae.compile(optimizer=keras.optimizers.Adam(learning_rate), jit_compile=True, steps_per_execution=32)
+        train = train_dataset(x_train, args.batch_size, seed=args.seed)
+        timer = EpochTimer()
+        vae.fit(train, epochs=args.epochs, verbose=2, callbacks=[timer])
+        test = vae.evaluate(tf.data.Dataset.from_tensor_slices(x_test_binary).batch(500), verbose=0,
+                            return_dict=True)
+        params = vae.encoder.count_params() + vae.decoder.count_params()
+        later = timer.seconds[1:] or timer.seconds
+        results[name] = (params, timer.seconds[0], float(np.mean(later)), test)
+        print(f"{name}: test -ELBO {test['loss']:.2f} nats (reconstruction {test['reconstruction']:.2f}, "
+              f"KL {test['kl']:.2f}); first epoch {timer.seconds[0]:.1f} s, later epochs {np.mean(later):.1f} s",
+              flush=True)
+
+    print(f"\n| network | parameters | s/epoch (first, incl. compile) | s/epoch (later) | test -ELBO "
+          f"after {args.epochs} epochs (nats) | reconstruction | KL |")
+    print("|---|---|---|---|---|---|---|")
+    for name, (params, first, later, test) in results.items():
+        print(f"| {name} | {params:,} | {first:.1f} | {later:.1f} | {test['loss']:.2f} "
+              f"| {test['reconstruction']:.2f} | {test['kl']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
