@@ -14,10 +14,9 @@ last 3x3 Conv2DTranspose to one channel), rewritten in Keras 3 with the same lay
 output is dropped so that the loss is computed from logits, as for our network.
 
 Prints, for each network: parameters, seconds per epoch (the first epoch includes compilation and
-is shown apart), and the test -ELBO with its two terms. Run it under the shared CPU lock:
+is shown apart), and the test -ELBO with its two terms. Run it on an otherwise idle machine:
 
-    MNIST_PATH=/work/shared/data/mnist.npz PYTHONPATH=$PWD flock /tmp/cpu.lock \\
-        /work/venv/bin/python benchmarks/conv_vae_vs_keras_io.py --epochs 3
+    MNIST_PATH=path/to/mnist.npz python benchmarks/conv_vae_vs_keras_io.py --epochs 3
 
 Notebook 03 holds the lesson's copy of ``our_encoder``/``our_decoder``; keep the two in step.
 """
