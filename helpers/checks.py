@@ -22,12 +22,13 @@ def _as_array(value, what):
         raise CheckFailed(f"{what} returned {type(value).__name__}, which is not an array of numbers: {error}") from error
 
 
-def _compare(name, case, got, expected, hints=(), rtol=1e-4, atol=1e-5):
+SUM_OVER_LATENTS = " Sum over the latent dimensions (the last axis) and keep one value per example."
+
+
+def _compare(name, case, got, expected, hints=(), shape_hint="", rtol=1e-4, atol=1e-5):
     got = _as_array(got, name)
     if got.shape != expected.shape:
-        raise CheckFailed(
-            f"{name} on {case}: expected an array of shape {expected.shape}, got shape {got.shape}. "
-            "Sum over the latent dimensions (the last axis) and keep one value per example.")
+        raise CheckFailed(f"{name} on {case}: expected an array of shape {expected.shape}, got shape {got.shape}.{shape_hint}")
     if not np.allclose(got, expected, rtol=rtol, atol=atol):
         message = f"{name} on {case}:\n  expected {np.array2string(expected, precision=4)}\n  got      {np.array2string(got, precision=4)}"
         for test, hint in hints:
@@ -61,7 +62,8 @@ def check_kl(kl_fn):
             (lambda got, e=expected: np.allclose(got, e / z_mean.shape[-1]), "you averaged over the latent dimensions; sum them"),
             (lambda got, e=expected: np.allclose(got, 2 * e), "the factor ½ is missing"),
         ]
-        _compare("kl_fn", case, kl_fn(z_mean.astype(np.float32), z_log_var.astype(np.float32)), expected, hints)
+        _compare("kl_fn", case, kl_fn(z_mean.astype(np.float32), z_log_var.astype(np.float32)), expected, hints,
+                 SUM_OVER_LATENTS)
     _passed("check_kl", len(cases))
 
 
@@ -78,7 +80,7 @@ def check_kl_two_gaussians(kl_fn):
         expected = 0.5 * np.sum(lv2 - lv1 + (np.exp(lv1) + (m1 - m2) ** 2) / np.exp(lv2) - 1, axis=-1)
         reverse = 0.5 * np.sum(lv1 - lv2 + (np.exp(lv2) + (m1 - m2) ** 2) / np.exp(lv1) - 1, axis=-1)
         hints = [(lambda got, r=reverse: np.allclose(got, r), "this is D_KL(N₂ || N₁); the KL is not symmetric")]
-        _compare("kl_fn", case, kl_fn(m1, lv1, m2, lv2), expected, hints)
+        _compare("kl_fn", case, kl_fn(m1, lv1, m2, lv2), expected, hints, SUM_OVER_LATENTS)
     _passed("check_kl_two_gaussians", len(cases))
 
 

@@ -1,7 +1,8 @@
 """Make the student versions of the solution notebooks, for handing out as assignments.
 
-    python scripts/make_assignments.py            # writes assignments/NN_topic_assignment.ipynb
-    python scripts/make_assignments.py --check    # exit 1 if the committed versions are out of date
+    python scripts/make_assignments.py    # writes assignments/NN_topic_assignment.ipynb
+
+(tests/test_make_assignments.py fails when the committed versions differ from what this makes.)
 
 From each `notebooks/solutions/NN_topic_solutions.ipynb`, every block of lines between
 `### BEGIN SOLUTION` and `### END SOLUTION` (the markers nbgrader and otter-grader use) becomes
@@ -13,7 +14,6 @@ an error), since the cells after an exercise use its result; CI runs everything 
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 import nbformat
@@ -32,8 +32,8 @@ class MarkerError(ValueError):
 
 def student_source(source, where):
     """Replace each solution block in one cell's source; return (new source, has top-level block)."""
-    lines, out, inside, top_level = source.splitlines(), [], None, False
-    for number, line in enumerate(lines, 1):
+    out, inside, top_level = [], None, False
+    for number, line in enumerate(source.splitlines(), 1):
         stripped = line.strip()
         if stripped == BEGIN:
             if inside is not None:
@@ -93,17 +93,9 @@ def generate():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare with assignments/ instead of writing")
-    args = parser.parse_args()
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     wanted = generate()
     existing = set(ASSIGNMENTS.glob("*.ipynb"))
-    if args.check:
-        stale = [p for p, text in wanted.items() if not p.is_file() or p.read_text() != text]
-        stale += sorted(existing - set(wanted))
-        for path in stale:
-            print(f"out of date: {path.relative_to(ROOT)}")
-        sys.exit(1 if stale else 0)
     ASSIGNMENTS.mkdir(exist_ok=True)
     for path in existing - set(wanted):
         path.unlink()
