@@ -313,7 +313,6 @@ def check_gaussian_nll(nll_fn):
              ("1 image of 784 pixels, log σ = 0.3", 1, 784, 0.3)]
     for case, images, pixels, log_sigma in cases:
         x, mean = rng.random((2, images, pixels)).astype(np.float32)
-        log_sigma = np.float32(log_sigma)
         expected = gaussian_nll(x.astype(np.float64), mean, np.float64(log_sigma))
         squared, variance = (x - mean).astype(np.float64) ** 2, np.exp(2.0 * log_sigma)
         hints = [
