@@ -159,7 +159,8 @@ def check_kl_monte_carlo(estimate_fn):
         expected = kl_monte_carlo(z_mean, z_log_var, epsilon)
         n, dims = epsilon.shape[-2:]
         hints = [
-            (lambda got, e=expected: np.allclose(got, -e), "the sign is flipped: average log q(z) - log p(z), not log p - log q"),
+            (lambda got, e=expected: np.allclose(got, -e),
+             "the sign is flipped: average log q(z) - log p(z), not log p - log q"),
             (lambda got, e=expected: np.allclose(got, n * e), "you summed over the n draws; average them"),
             (lambda got, e=expected: np.allclose(got, e / dims), "you averaged over the latent dimensions; sum them"),
         ]
@@ -192,7 +193,8 @@ def check_mse_plus_kl(loss_fn):
         kl, squared = kl_to_standard_normal(z_mean, z_log_var), (x - x_hat) ** 2
         expected = squared.mean(axis=-1) + kl
         hints = [
-            (lambda got, e=squared.sum(axis=-1) + kl: np.allclose(got, e, rtol=1e-4), "you summed the squared errors over pixels; average them"),
+            (lambda got, e=squared.sum(axis=-1) + kl: np.allclose(got, e, rtol=1e-4),
+             "you summed the squared errors over pixels; average them"),
             (lambda got, e=squared.mean(axis=-1): np.allclose(got, e, rtol=1e-4), "the KL term is missing"),
         ]
         _compare("loss_fn", case, loss_fn(x, x_hat, z_mean, z_log_var), expected.astype(np.float64), hints,
@@ -249,8 +251,10 @@ def check_active_dimensions(count_fn):
         expected = np.float64((z_mean.var(axis=0) > threshold).sum())
         hints = [
             (lambda got, e=z_mean.shape[1] - expected: got == e, "you counted the inactive dimensions"),
-            (lambda got, e=(z_mean.std(axis=0) > threshold).sum(): got == e, "compare the variance with the threshold, not the standard deviation"),
-            (lambda got, e=(z_mean.var(axis=1) > threshold).sum(): got == e, "take the variance over the images (axis 0), one per latent dimension"),
+            (lambda got, e=(z_mean.std(axis=0) > threshold).sum(): got == e,
+             "compare the variance with the threshold, not the standard deviation"),
+            (lambda got, e=(z_mean.var(axis=1) > threshold).sum(): got == e,
+             "take the variance over the images (axis 0), one per latent dimension"),
         ]
         got = count_fn(z_mean, **options)
         _compare("count_fn", case, got, expected, hints, " Return one number, the count of active dimensions.")
@@ -276,10 +280,12 @@ def check_iw_estimate(estimate_fn):
         hints = [
             (lambda got: not np.all(np.isfinite(got)), "exp(log w) underflows to 0 for log-weights this low: use a "
              "log-sum-exp (ops.logsumexp, scipy.special.logsumexp), not log(mean(exp(...)))"),
-            (lambda got, e=expected: np.allclose(got, -e), "the sign is flipped: return -log p(x), a positive number of nats"),
+            (lambda got, e=expected: np.allclose(got, -e),
+             "the sign is flipped: return -log p(x), a positive number of nats"),
             (lambda got, e=-log_weights.mean(axis=-1): np.allclose(got, e), "you averaged the log-weights, which is the "
              "ELBO; average the weights inside the log: logsumexp - log k"),
-            (lambda got, e=expected - np.log(k): np.allclose(got, e), "the - log k is missing: average the k weights, don't sum them"),
+            (lambda got, e=expected - np.log(k): np.allclose(got, e),
+             "the - log k is missing: average the k weights, don't sum them"),
         ]
         _compare("estimate_fn", case, estimate_fn(log_weights.astype(np.float32)), expected, hints,
                  " Reduce over the last axis (the k samples), one value per image.")
@@ -319,7 +325,8 @@ def check_gaussian_nll(nll_fn):
             (lambda got, e=expected: np.allclose(got, -e, rtol=1e-4), "the sign is flipped: return -log p(x|z)"),
             (lambda got, e=expected - 0.5 * pixels * np.log(2 * np.pi): np.allclose(got, e, rtol=1e-4),
              "the constant ½ log 2π per pixel is missing"),
-            (lambda got, e=expected - pixels * log_sigma: np.allclose(got, e, rtol=1e-4), "the log σ term per pixel is missing"),
+            (lambda got, e=expected - pixels * log_sigma: np.allclose(got, e, rtol=1e-4),
+             "the log σ term per pixel is missing"),
             (lambda got, e=expected + (squared / (2 * np.exp(log_sigma)) - squared / (2 * variance)).sum(-1):
              np.allclose(got, e, rtol=1e-4), "divide the squared error by 2σ² = 2 exp(2 log σ), not by 2σ"),
             (lambda got, e=expected + (squared / (2 * variance)).sum(-1): np.allclose(got, e, rtol=1e-4),
@@ -372,7 +379,8 @@ def check_kl_per_dimension(kl_fn):
         expected = per_dimension.mean(axis=0)
         hints = [
             (lambda got, e=expected: np.allclose(got, -e), "the sign is flipped: the KL is -½ (1 + log σ² - μ² - σ²)"),
-            (lambda got, e=per_dimension.sum(axis=0): len(z_mean) > 1 and np.allclose(got, e), "you summed over the images; average them"),
+            (lambda got, e=per_dimension.sum(axis=0): len(z_mean) > 1 and np.allclose(got, e),
+             "you summed over the images; average them"),
         ]
         _compare("kl_fn", case, kl_fn(z_mean.astype(np.float32), z_log_var.astype(np.float32)), expected, hints,
                  " Average over the images (axis 0) and keep one value per latent dimension.")
