@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import special
 
 from helpers import checks
 
@@ -57,3 +58,247 @@ def test_sampling_layer():
             lambda inputs: inputs[0] + np.exp(0.5 * inputs[1]) * np.random.default_rng(0).normal(size=inputs[0].shape))
     with pytest.raises(checks.CheckFailed, match="raised ValueError"):
         checks.check_sampling_layer(lambda inputs: (_ for _ in ()).throw(ValueError("boom")))
+
+
+# --- 01 · VAE theory: exercises 2, 4 and 5 ---
+
+
+def good_kl_monte_carlo(z_mean, z_log_var, epsilon):
+    z = z_mean + np.exp(0.5 * z_log_var) * epsilon
+    log_q = -0.5 * np.sum(np.log(2 * np.pi) + z_log_var + epsilon**2, axis=-1)
+    log_p = -0.5 * np.sum(np.log(2 * np.pi) + z**2, axis=-1)
+    return (log_q - log_p).mean(axis=-1)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda m, lv, e: -good_kl_monte_carlo(m, lv, e), "sign is flipped"),
+    (lambda m, lv, e: good_kl_monte_carlo(m, lv, e) * e.shape[-2], "summed over the n draws"),
+    (lambda m, lv, e: good_kl_monte_carlo(m, lv, e) / e.shape[-1], "averaged over the latent dimensions"),
+    (lambda m, lv, e: good_kl_monte_carlo(m, lv, e[..., None, :]), "expected an array of shape"),
+])
+def test_kl_monte_carlo(wrong, message, capsys):
+    checks.check_kl_monte_carlo(good_kl_monte_carlo)
+    assert "check_kl_monte_carlo: all 3 hidden cases pass" in capsys.readouterr().out
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_kl_monte_carlo(wrong)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda d: d, "that is β = D"),
+    (lambda d: d / 2, "that is s²"),
+    (lambda d: np.sqrt(d), "so 2s² = D"),
+])
+def test_sigma_for_mse(wrong, message):
+    checks.check_sigma_for_mse(lambda d: np.sqrt(d / 2))
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_sigma_for_mse(wrong)
+
+
+def test_mse_plus_kl():
+    checks.check_mse_plus_kl(lambda x, x_hat, m, lv: np.mean((x - x_hat) ** 2, axis=-1) + good_kl(m, lv))
+    with pytest.raises(checks.CheckFailed, match="summed the squared errors over pixels"):
+        checks.check_mse_plus_kl(lambda x, x_hat, m, lv: np.sum((x - x_hat) ** 2, axis=-1) + good_kl(m, lv))
+    with pytest.raises(checks.CheckFailed, match="KL term is missing"):
+        checks.check_mse_plus_kl(lambda x, x_hat, m, lv: np.mean((x - x_hat) ** 2, axis=-1))
+
+
+def good_score_gradient(z, f_values, mu, log_var, c):
+    return (f_values - c) * (z - mu) / np.exp(log_var)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda z, f, m, lv, c: -good_score_gradient(z, f, m, lv, c), "sign is flipped"),
+    (lambda z, f, m, lv, c: good_score_gradient(z, f, m, lv, 0.0), "baseline c is not subtracted"),
+    (lambda z, f, m, lv, c: good_score_gradient(z, f, m, lv, -c), "you added it"),
+    (lambda z, f, m, lv, c: good_score_gradient(z, f, m, lv, c) * np.exp(0.5 * lv), "not by σ"),
+    (lambda z, f, m, lv, c: (f - c) * (z - m), "divided by σ²"),
+])
+def test_score_function_gradient(wrong, message):
+    checks.check_score_function_gradient(good_score_gradient)
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_score_function_gradient(wrong)
+
+
+# --- 02 · a dense VAE ---
+
+
+def good_active(z_mean, threshold=0.01):
+    return int((z_mean.var(axis=0) > threshold).sum())
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda z, threshold=0.01: z.shape[1] - good_active(z, threshold), "counted the inactive dimensions"),
+    (lambda z, threshold=0.01: int((z.std(axis=0) > threshold).sum()), "not the standard deviation"),
+    (lambda z, threshold=0.01: z.var(axis=0) > threshold, "Return one number"),
+])
+def test_active_dimensions(wrong, message, capsys):
+    checks.check_active_dimensions(good_active)
+    assert "check_active_dimensions: all 3 hidden cases pass" in capsys.readouterr().out
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_active_dimensions(wrong)
+
+
+def good_iw(log_weights):
+    return -(special.logsumexp(log_weights, axis=-1) - np.log(log_weights.shape[-1]))
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda lw: -np.log(np.mean(np.exp(lw.astype(np.float64)), axis=-1)), "underflows"),
+    (lambda lw: -good_iw(lw), "sign is flipped"),
+    (lambda lw: -lw.mean(axis=-1), "averaged the log-weights, which is the ELBO"),
+    (lambda lw: -special.logsumexp(lw, axis=-1), "the - log k is missing"),
+    (lambda lw: good_iw(lw.T), "Reduce over the last axis"),
+])
+@pytest.mark.filterwarnings("ignore:divide by zero")
+def test_iw_estimate(wrong, message):
+    checks.check_iw_estimate(good_iw)
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_iw_estimate(wrong)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda rec, kl, beta: beta * rec + kl, "β multiplies the KL"),
+    (lambda rec, kl, beta: rec + kl, "β is missing"),
+    (lambda rec, kl, beta: rec + kl / beta, "you divided"),
+])
+def test_beta_vae_loss(wrong, message):
+    checks.check_beta_vae_loss(lambda rec, kl, beta: rec + beta * kl)
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_beta_vae_loss(wrong)
+
+
+def good_gaussian_nll(x, mean, log_sigma):
+    return np.sum(0.5 * np.log(2 * np.pi) + log_sigma + (x - mean) ** 2 / (2 * np.exp(2 * log_sigma)), axis=-1)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda x, m, ls: -good_gaussian_nll(x, m, ls), "sign is flipped"),
+    (lambda x, m, ls: good_gaussian_nll(x, m, ls) - 0.5 * x.shape[-1] * np.log(2 * np.pi), "½ log 2π"),
+    (lambda x, m, ls: good_gaussian_nll(x, m, ls) - x.shape[-1] * ls, "log σ term"),
+    (lambda x, m, ls: np.sum(0.5 * np.log(2 * np.pi) + ls + (x - m) ** 2 / (2 * np.exp(ls)), axis=-1), "not by 2σ"),
+    (lambda x, m, ls: np.sum(0.5 * np.log(2 * np.pi) + ls + (x - m) ** 2 / np.exp(2 * ls), axis=-1), "factor ½"),
+    (lambda x, m, ls: good_gaussian_nll(x, m, ls) / x.shape[-1], "averaged over pixels"),
+])
+def test_gaussian_nll(wrong, message):
+    checks.check_gaussian_nll(good_gaussian_nll)
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_gaussian_nll(wrong)
+
+
+def test_expect():
+    checks.expect(True, "anything", expected="x", got="x")
+    with pytest.raises(checks.CheckFailed, match="slope: expected -0.5 ± 0.05, got -0.7\n  hint: more repeats"):
+        checks.expect(False, "slope", expected="-0.5 ± 0.05", got=-0.7, hint="more repeats")
+
+
+# --- 03 · a convolutional VAE ---
+
+
+def good_multiply_adds(layer):
+    from keras import layers
+    if isinstance(layer, layers.Dense):
+        return layer.kernel.shape[0] * layer.kernel.shape[1]
+    if isinstance(layer, layers.Conv2DTranspose):
+        _, height, width, channels_in = layer.input.shape
+        return height * width * layer.kernel_size[0] * layer.kernel_size[1] * channels_in * layer.filters
+    if isinstance(layer, layers.Conv2D):
+        _, height, width, channels_out = layer.output.shape
+        return height * width * layer.kernel_size[0] * layer.kernel_size[1] * layer.input.shape[-1] * channels_out
+    return 0
+
+
+def conv_on_input_size(layer):
+    from keras import layers
+    if isinstance(layer, layers.Conv2D) and not isinstance(layer, layers.Conv2DTranspose):
+        _, height, width, channels_in = layer.input.shape
+        return height * width * layer.kernel_size[0] * layer.kernel_size[1] * channels_in * layer.filters
+    return good_multiply_adds(layer)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda layer: good_multiply_adds(layer) + (layer.bias.shape[0] if hasattr(layer, "bias") else 0), "biases are left out"),
+    (conv_on_input_size, "once per OUTPUT pixel"),
+])
+def test_multiply_adds(wrong, message, capsys):
+    checks.check_multiply_adds(good_multiply_adds)
+    assert "check_multiply_adds: all 5 hidden cases pass" in capsys.readouterr().out
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_multiply_adds(wrong)
+
+
+def test_kl_per_dimension():
+    per_dimension = lambda m, lv: -0.5 * (1 + lv - m**2 - np.exp(lv))  # noqa: E731
+    checks.check_kl_per_dimension(lambda m, lv: per_dimension(m, lv).mean(axis=0))
+    with pytest.raises(checks.CheckFailed, match="summed over the images"):
+        checks.check_kl_per_dimension(lambda m, lv: per_dimension(m, lv).sum(axis=0))
+    with pytest.raises(checks.CheckFailed, match="one value per latent dimension"):
+        checks.check_kl_per_dimension(lambda m, lv: per_dimension(m, lv).sum(axis=-1))
+
+
+def good_grid(z_start, dims, values):
+    rows = []
+    for dim in dims:
+        z = np.repeat(z_start[None], len(values), axis=0)
+        z[:, dim] = values
+        rows.append(z)
+    return np.concatenate(rows)
+
+
+def grid_adding(z_start, dims, values):
+    grid = good_grid(z_start, dims, values)
+    for row, dim in enumerate(dims):
+        grid[row * len(values):(row + 1) * len(values), dim] += z_start[dim]
+    return grid
+
+
+def grid_in_place(z_start, dims, values):
+    z_start[dims[0]] = values[0]
+    return good_grid(z_start, dims, values)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (grid_adding, "you added the value"),
+    (lambda z, dims, values: good_grid(z, dims, values).reshape(len(dims), len(values), -1).transpose(1, 0, 2).reshape(-1, len(z)),
+     "rows are in the wrong order"),
+    (grid_in_place, "changed z_start itself"),
+    (lambda z, dims, values: good_grid(z, dims, values)[:-1], r"Return \(len\(dims\) × len\(values\), latent\)"),
+])
+def test_traversal_grid(wrong, message):
+    checks.check_traversal_grid(good_grid)
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_traversal_grid(wrong)
+
+
+def batch_norm_builders(order="bn-relu"):
+    from keras import Input, Model, layers
+
+    def conv_block(layer, h):
+        if order == "conv-relu":
+            layer.activation = layers.Activation("relu").activation
+            return layer(h)
+        if order == "relu-bn":
+            return layers.BatchNormalization()(layers.ReLU()(layer(h)))
+        return layers.ReLU()(layers.BatchNormalization()(layer(h)))
+
+    def encoder(latent_dim):
+        x = Input(shape=(28, 28, 1))
+        h = conv_block(layers.Conv2D(4, 3, strides=2, padding="same", use_bias=False), x)
+        h = conv_block(layers.Conv2D(8, 3, strides=2, padding="same", use_bias=False), h)
+        h = layers.Flatten()(h)
+        return Model(x, [layers.Dense(latent_dim)(h), layers.Dense(latent_dim)(h)])
+
+    def decoder(latent_dim):
+        z = Input(shape=(latent_dim,))
+        h = layers.Reshape((7, 7, 8))(layers.Dense(7 * 7 * 8, activation="relu")(z))
+        h = conv_block(layers.Conv2DTranspose(4, 4, strides=2, padding="same", use_bias=False), h)
+        return Model(z, layers.Conv2DTranspose(1, 4, strides=2, padding="same")(h))
+
+    return encoder, decoder
+
+
+@pytest.mark.parametrize("order, message", [("conv-relu", "applies relu itself"), ("relu-bn", "ReLU comes after")])
+def test_batch_norm(order, message, capsys):
+    checks.check_batch_norm(*batch_norm_builders())
+    assert "check_batch_norm: all 2 hidden cases pass" in capsys.readouterr().out
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_batch_norm(*batch_norm_builders(order))
