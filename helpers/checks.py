@@ -447,4 +447,95 @@ def check_batch_norm(build_encoder, build_decoder, latent_dim=3):
     _passed("check_batch_norm", len(networks))
 
 
-# --- 04 · denoising VAE (lead) ---
+# --- 04 · a denoising VAE ---
+
+
+def _digit_batches():
+    rng = np.random.default_rng(404)
+    images = rng.uniform(size=(6, 28, 28, 1)).astype(np.float32)
+    images[:, :4] = 0.0   # a black border, as on MNIST digits
+    images[:3, 10:18, 10:18] = 1.0
+    return images
+
+
+def check_corruption(corrupt_fn):
+    """Check ``corrupt_fn(images, level, seed)`` is a corruption ``NoisyDigits`` can use.
+
+    It must return a new array of the same shape and dtype with values in [0, 1], leave its input
+    unchanged, give the same output for the same seed and another for another seed, change nothing
+    at level 0, and change more at a higher level.
+    """
+    images = _digit_batches()
+    original = images.copy()
+
+    def run(level, seed, batch=images):
+        try:
+            return corrupt_fn(batch, level, seed=seed)
+        except Exception as error:
+            raise CheckFailed(f"corrupt_fn(images of shape {batch.shape}, level={level}, seed={seed}) "
+                              f"raised {type(error).__name__}: {error}") from error
+
+    out = run(0.2, 1)
+    if not isinstance(out, np.ndarray) or out.shape != images.shape or out.dtype != images.dtype:
+        got = f"{type(out).__name__} of shape {getattr(out, 'shape', '?')} and dtype {getattr(out, 'dtype', '?')}"
+        raise CheckFailed(f"expected a NumPy array of shape {images.shape} and dtype {images.dtype}, got {got}")
+    if not np.array_equal(images, original):
+        raise CheckFailed("corrupt_fn changed its input images in place: corrupt a copy (e.g. images.copy())")
+    if np.isnan(out).any() or out.min() < 0 or out.max() > 1:
+        raise CheckFailed(f"values must stay in [0, 1]; got [{np.nanmin(out):.3f}, {np.nanmax(out):.3f}]"
+                          + (" and NaN" if np.isnan(out).any() else "") + ": clip after adding the noise")
+    if not np.array_equal(out, run(0.2, 1)):
+        raise CheckFailed("the same seed gave different images: draw the noise from np.random.default_rng(seed)")
+    if np.array_equal(out, run(0.2, 2)):
+        raise CheckFailed("seeds 1 and 2 gave the same images: the noise must depend on the seed")
+    if not np.allclose(run(0.0, 3), images):
+        raise CheckFailed("level 0 changed the images: at level 0 there should be no noise")
+    light, heavy = (np.abs(run(level, 4) - images).mean() for level in (0.1, 0.4))
+    if not heavy > light:
+        raise CheckFailed(f"mean absolute change {light:.4f} at level 0.1 and {heavy:.4f} at level 0.4: "
+                          "a higher level should corrupt more")
+    _passed("check_corruption", 7)
+
+
+def auroc_reference(negatives, positives):
+    """P(a positive scores above a negative), ties counted half (the Mann-Whitney U statistic)."""
+    negatives, positives = np.asarray(negatives, float), np.asarray(positives, float)
+    above = (positives[:, None] > negatives[None, :]).mean()
+    ties = (positives[:, None] == negatives[None, :]).mean()
+    return above + 0.5 * ties
+
+
+def check_auroc(auroc_fn):
+    """Check ``auroc_fn(negatives, positives)``: the area under the ROC curve of a score."""
+    rng = np.random.default_rng(5)
+    cases = [
+        ("perfectly separated scores", np.array([0.1, 0.2, 0.3]), np.array([0.5, 0.9])),
+        ("scores in the wrong order", np.array([5.0, 6.0]), np.array([1.0, 2.0, 3.0])),
+        ("ties between the classes", np.array([1.0, 2.0, 2.0, 3.0]), np.array([2.0, 3.0, 4.0])),
+        ("overlapping random scores", rng.normal(size=50), rng.normal(0.8, size=70)),
+    ]
+    for case, negatives, positives in cases:
+        expected = np.asarray(auroc_reference(negatives, positives))
+        hints = [(lambda got, e=expected: np.allclose(got, 1 - e), "negatives and positives are swapped"),
+                 (lambda got, n=negatives, p=positives: np.allclose(got, (p[:, None] > n[None, :]).mean()),
+                  "count a tie as one half")]
+        _compare("auroc_fn", case, auroc_fn(negatives, positives), expected, hints)
+    _passed("check_auroc", len(cases))
+
+
+def check_uncertainty_score(score_fn):
+    """Check ``score_fn(draws)``: for draws of shape (samples, images, 28, 28, 1), each image's mean
+    over pixels of the standard deviation over the samples."""
+    rng = np.random.default_rng(6)
+    draws = rng.uniform(size=(5, 3, 28, 28, 1)).astype(np.float32)
+    draws[:, 0] = 0.5                                   # an image on which all samples agree
+    cases = [("three images, five samples", draws), ("one image, two samples", draws[:2, 1:2])]
+    for case, d in cases:
+        expected = d.std(axis=0).mean(axis=(1, 2, 3))
+        hints = [(lambda got, d=d: np.allclose(got, d.var(axis=0).mean(axis=(1, 2, 3))), "that is the variance; take its square root"),
+                 (lambda got, d=d: np.allclose(got, d.std(axis=0, ddof=1).mean(axis=(1, 2, 3))), "use the plain standard deviation (ddof=0)")]
+        _compare("score_fn", case, score_fn(d), expected, hints,
+                 " The samples are on axis 0: take the std over axis 0, then the mean over each image's pixels.")
+    _passed("check_uncertainty_score", len(cases))
+
+

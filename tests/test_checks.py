@@ -302,3 +302,59 @@ def test_batch_norm(order, message, capsys):
     assert "check_batch_norm: all 2 hidden cases pass" in capsys.readouterr().out
     with pytest.raises(checks.CheckFailed, match=message):
         checks.check_batch_norm(*batch_norm_builders(order))
+# --- 04 · a denoising VAE ---
+
+def good_corruption(images, level, seed):
+    rng = np.random.default_rng(seed)
+    return np.clip(images + level * rng.standard_normal(images.shape), 0, 1).astype(images.dtype)
+
+
+def in_place_corruption(images, level, seed):
+    images += level * np.random.default_rng(seed).standard_normal(images.shape).astype(images.dtype)
+    return np.clip(images, 0, 1)
+
+
+def test_corruption_check_passes_the_helpers_noise():
+    from helpers import noise
+    for corrupt in (good_corruption, noise.add_gaussian_noise, noise.add_salt_and_pepper, noise.add_random_mask):
+        checks.check_corruption(corrupt)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (in_place_corruption, "in place"),
+    (lambda x, level, seed: x + level * np.random.default_rng(seed).standard_normal(x.shape).astype(x.dtype), "clip"),
+    (lambda x, level, seed: good_corruption(x, level, None), "same seed gave different images"),
+    (lambda x, level, seed: good_corruption(x, level, 0), "must depend on the seed"),
+    (lambda x, level, seed: good_corruption(x, level + 0.1, seed), "level 0 changed"),
+    (lambda x, level, seed: good_corruption(x, 0.2 if level else 0.0, seed), "higher level should corrupt more"),
+    (lambda x, level, seed: good_corruption(x, level, seed).astype(np.float64), "dtype float32"),
+    (lambda x, level: x, "raised TypeError"),
+])
+def test_corruption_mistakes_are_explained(wrong, message):
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_corruption(wrong)
+
+
+def rank_auroc(negatives, positives):
+    ranks = np.argsort(np.argsort(np.concatenate([negatives, positives]), kind="stable"), kind="stable") + 1.0
+    return (ranks[len(negatives):].sum() - len(positives) * (len(positives) + 1) / 2) / (len(negatives) * len(positives))
+
+
+def test_auroc_check():
+    checks.check_auroc(lambda n, p: checks.auroc_reference(n, p))
+    with pytest.raises(checks.CheckFailed, match="swapped"):
+        checks.check_auroc(lambda n, p: checks.auroc_reference(p, n))
+    with pytest.raises(checks.CheckFailed, match="tie as one half"):
+        checks.check_auroc(lambda n, p: (np.asarray(p)[:, None] > np.asarray(n)[None, :]).mean())
+    with pytest.raises(checks.CheckFailed, match="ties between the classes"):
+        checks.check_auroc(rank_auroc)  # ranks without averaging ties
+
+
+def test_uncertainty_score_check():
+    checks.check_uncertainty_score(lambda d: d.std(axis=0).mean(axis=(1, 2, 3)))
+    with pytest.raises(checks.CheckFailed, match="variance"):
+        checks.check_uncertainty_score(lambda d: d.var(axis=0).mean(axis=(1, 2, 3)))
+    with pytest.raises(checks.CheckFailed, match="std over axis 0"):
+        checks.check_uncertainty_score(lambda d: d.std(axis=1).mean(axis=(1, 2, 3)))
+
+
