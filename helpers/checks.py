@@ -98,20 +98,6 @@ def check_kl_two_gaussians(kl_fn):
     _passed("check_kl_two_gaussians", len(cases))
 
 
-def check_reparameterize(reparameterize_fn):
-    """Check ``reparameterize_fn(z_mean, z_log_var, epsilon)`` returns z = μ + σ ⊙ ε."""
-    rng = np.random.default_rng(7)
-    cases = [(case, m, lv, rng.normal(size=m.shape)) for case, m, lv in _gaussian_cases()]
-    for case, z_mean, z_log_var, epsilon in cases:
-        expected = z_mean + np.exp(0.5 * z_log_var) * epsilon
-        hints = [
-            (lambda got, e=z_mean + np.exp(z_log_var) * epsilon: np.allclose(got, e), "σ = exp(½ log σ²), not exp(log σ²)"),
-            (lambda got, e=z_mean + z_log_var * epsilon: np.allclose(got, e), "z_log_var is log σ²: take exp(½ z_log_var) first"),
-        ]
-        _compare("reparameterize_fn", case + " with fixed ε", reparameterize_fn(z_mean, z_log_var, epsilon), expected, hints)
-    _passed("check_reparameterize", len(cases))
-
-
 def check_sampling_layer(layer, draws=20_000):
     """Check a Keras sampling layer: ``layer([z_mean, z_log_var])`` draws z ~ N(μ, σ²) of the right shape."""
     z_mean = np.array([[0.0, 2.0, -1.0]], dtype=np.float32)
