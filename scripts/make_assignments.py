@@ -6,14 +6,17 @@
 
 From each `notebooks/solutions/NN_topic_solutions.ipynb`, every block of lines between
 `### BEGIN SOLUTION` and `### END SOLUTION` (the markers nbgrader and otter-grader use) becomes
-`# YOUR CODE HERE` + `raise NotImplementedError()` at the block's indentation; outputs and execution
-counts are cleared; the Colab badge points at the student version; everything else is kept. From the
+`# YOUR CODE HERE` + `raise NotImplementedError()` at the block's indentation (a top-level block also
+gets a comment naming what it defines that later cells use, so a student knows what to call it);
+outputs and execution counts are cleared; the Colab badge points at the student version; everything else is kept. From the
 first cell that raises in the student version (a top-level solution block, a `checks.check_…` call)
 on, every code cell is marked `# NBVAL_RAISES_EXCEPTION` (nbval then allows, but does not require,
 an error), since the cells after an exercise use its result; CI runs everything before strictly.
 """
 
 import argparse
+import ast
+import re
 from pathlib import Path
 
 import nbformat
@@ -24,52 +27,118 @@ ASSIGNMENTS = ROOT / "assignments"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 RAISES = "# NBVAL_RAISES_EXCEPTION"
 CHECK_CALL = "checks.check_"
+USES = "# the cells below use: "
 
 
 class MarkerError(ValueError):
     """Solution markers that are missing, unbalanced or nested."""
 
 
+def bound_names(code):
+    """Names a block of top-level code defines (functions, classes, variables), in order."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    names = []
+
+    def visit(node):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.append(child.name)  # its body binds local names only
+            elif not isinstance(child, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                    names.append(child.id)
+                visit(child)
+
+    visit(tree)
+    return list(dict.fromkeys(names))
+
+
 def student_source(source, where):
-    """Replace each solution block in one cell's source; return (new source, has top-level block)."""
-    out, inside, top_level = [], None, False
+    """Replace each solution block in one cell's source.
+
+    Returns the new lines and, for each top-level block, (index of its stub's last line, names it binds).
+    """
+    out, inside, block, top_level_blocks = [], None, [], []
     for number, line in enumerate(source.splitlines(), 1):
         stripped = line.strip()
         if stripped == BEGIN:
             if inside is not None:
                 raise MarkerError(f"{where}, line {number}: {BEGIN} inside another solution block (nested markers)")
-            inside = line[: len(line) - len(line.lstrip())]
-            top_level = top_level or inside == ""
+            inside, block = line[: len(line) - len(line.lstrip())], []
             out += [f"{inside}# YOUR CODE HERE", f"{inside}raise NotImplementedError()"]
         elif stripped == END:
             if inside is None:
                 raise MarkerError(f"{where}, line {number}: {END} without a {BEGIN} before it")
+            if inside == "":
+                top_level_blocks.append((len(out) - 1, bound_names("\n".join(block))))
             inside = None
         elif inside is None:
             out.append(line)
+        else:
+            block.append(line)
     if inside is not None:
         raise MarkerError(f"{where}: {BEGIN} is never closed by {END}")
-    return "\n".join(out), top_level
+    return out, top_level_blocks
+
+
+def read_names(code):
+    """Names that code reads without binding them itself; None if it is not plain Python."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    read, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return read - bound
+
+
+def uses(code, name):
+    names = read_names(code)
+    return name in names if names is not None else re.search(rf"(?<![\w.]){re.escape(name)}\b", code) is not None
+
+
+def name_what_later_cells_use(cells_lines, blocks):
+    """Add a comment to each top-level stub naming what it must define that later code reads."""
+    for index, blocks_here in enumerate(blocks):
+        for stub, names in reversed(blocks_here):  # from the end, so earlier stub positions stay valid
+            later = ["\n".join(cells_lines[index][stub + 1:])] + ["\n".join(lines) for lines in cells_lines[index + 1:]]
+            used = [name for name in names if name != "_" and any(uses(code, name) for code in later)]
+            if used:
+                cells_lines[index].insert(stub, USES + ", ".join(used))
 
 
 def student_version(notebook, source_name, target_name):
     """Return the student version of a solution notebook (a new nbformat NotebookNode)."""
     notebook = nbformat.from_dict(notebook)
-    blocks, raising = 0, False
+    code_cells, cells_lines, blocks = [], [], []
     for index, cell in enumerate(notebook.cells):
         where = f"{source_name}, cell {index}"
         if cell.cell_type != "code":
             if any(line.strip() in (BEGIN, END) for line in cell.source.splitlines()):
                 raise MarkerError(f"{where}: solution markers belong in code cells, found them in a {cell.cell_type} cell")
             continue
-        new, top_level = student_source(cell.source, where)
-        blocks += sum(line.strip() == BEGIN for line in cell.source.splitlines())
-        raising = raising or top_level or CHECK_CALL in new
+        lines, top_level = student_source(cell.source, where)
+        code_cells.append(cell)
+        cells_lines.append(lines)
+        blocks.append(top_level)
+    if not any(line.strip() == BEGIN for cell in code_cells for line in cell.source.splitlines()):
+        raise MarkerError(f"{source_name} has no {BEGIN} ... {END} block: nothing to hand out")
+    name_what_later_cells_use(cells_lines, blocks)
+    raising = False
+    for cell, lines, top_level in zip(code_cells, cells_lines, blocks):
+        new = "\n".join(lines)
+        raising = raising or bool(top_level) or CHECK_CALL in new
         if raising and RAISES not in new:
             new = f"{RAISES}\n{new}"
         cell.source, cell.outputs, cell.execution_count = new, [], None
-    if blocks == 0:
-        raise MarkerError(f"{source_name} has no {BEGIN} ... {END} block: nothing to hand out")
     title = notebook.cells[0]
     title.source = title.source.replace(source_name, target_name).replace(
         "\n", f"\n\n*Student version of [{Path(source_name).name}](../{source_name}), generated by "

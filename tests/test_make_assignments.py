@@ -106,3 +106,18 @@ def test_the_committed_assignments_are_current():
     for path, text in wanted.items():
         assert path.read_text() == text, f"{path.name} is out of date: run scripts/make_assignments.py"
         json.loads(text)
+
+
+def test_a_top_level_stub_names_what_later_cells_use():
+    solution = ("### BEGIN SOLUTION\ndef score(x):\n    inner = x + 1\n    return inner\n"
+                "helper = 2\nresults, total = [score(3)], 3\n### END SOLUTION")
+    result = student(solution, "print(results)\nchecks.check_score(score)", "print(total, np.total)")
+    code = [c.source for c in result.cells if c.cell_type == "code"]
+    assert code[0] == ("# NBVAL_RAISES_EXCEPTION\n# YOUR CODE HERE\n# the cells below use: score, results, total\n"
+                       "raise NotImplementedError()")  # not `helper` (unused later), not `inner` (local)
+
+
+def test_names_a_later_cell_binds_for_itself_are_not_listed():
+    solution = "### BEGIN SOLUTION\nfor level in (1, 2):\n    scores = [level]\n### END SOLUTION"
+    result = student(solution, "for level in (3,):\n    print(level, scores)")
+    assert "# the cells below use: scores\n" in result.cells[1].source
