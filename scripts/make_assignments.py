@@ -84,11 +84,11 @@ def student_source(source, where):
 
 
 def read_names(code):
-    """Names that code reads without binding them itself; None if it is not plain Python."""
+    """Names that code reads without binding them itself (every identifier, if it is not plain Python)."""
     try:
         tree = ast.parse(code)
-    except SyntaxError:
-        return None
+    except SyntaxError:  # e.g. an IPython magic: be generous
+        return set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", code))
     read, bound = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -100,17 +100,13 @@ def read_names(code):
     return read - bound
 
 
-def uses(code, name):
-    names = read_names(code)
-    return name in names if names is not None else re.search(rf"(?<![\w.]){re.escape(name)}\b", code) is not None
-
-
 def name_what_later_cells_use(cells_lines, blocks):
     """Add a comment to each top-level stub naming what it must define that later code reads."""
     for index, blocks_here in enumerate(blocks):
         for stub, names in reversed(blocks_here):  # from the end, so earlier stub positions stay valid
-            later = ["\n".join(cells_lines[index][stub + 1:])] + ["\n".join(lines) for lines in cells_lines[index + 1:]]
-            used = [name for name in names if name != "_" and any(uses(code, name) for code in later)]
+            later = [cells_lines[index][stub + 1:], *cells_lines[index + 1:]]
+            read_later = set().union(*(read_names("\n".join(lines)) for lines in later))
+            used = [name for name in names if name != "_" and name in read_later]
             if used:
                 cells_lines[index].insert(stub, USES + ", ".join(used))
 
