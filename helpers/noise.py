@@ -10,7 +10,7 @@ from helpers.validation import check_images, check_level, check_seed
 
 
 def add_gaussian_noise(images, noise_factor, seed=None):
-    """``images + noise_factor * N(0, 1)``, clipped to [0, 1] (the seed documents' recipe)."""
+    """``images + noise_factor * N(0, 1)``, clipped to [0, 1] (the recipe of most denoising tutorials)."""
     images = check_images(images)
     noise_factor = check_level(noise_factor, "noise_factor")
     rng = np.random.default_rng(check_seed(seed))

@@ -12,20 +12,47 @@ from helpers.config import fast_mode, output_dir
 
 
 def environment():
-    """Library versions and the device, for the record."""
+    """Library versions, the Keras backend and the device, for the record."""
     import keras
     import numpy
-    import tensorflow as tf
 
-    gpus = tf.config.list_physical_devices("GPU")
+    backend = keras.backend.backend()
+    backend_version, device = _backend_version_and_device(backend)
     return {
         "python": platform.python_version(),
-        "tensorflow": tf.__version__,
         "keras": keras.__version__,
+        "backend": backend,
+        "backend_version": backend_version,
         "numpy": numpy.__version__,
-        "device": f"GPU ({len(gpus)})" if gpus else "CPU",
+        "device": device,
         "cpu_count": _cpu_count(),
     }
+
+
+def describe_environment():
+    """One line for a notebook's versions cell: Python, Keras, the backend and the device."""
+    env = environment()
+    return (f"Python {env['python']} | Keras {env['keras']} on {env['backend']} {env['backend_version']} "
+            f"| device: {env['device']}")
+
+
+def _backend_version_and_device(backend):
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_physical_devices("GPU")
+        return tf.__version__, f"GPU ({len(gpus)})" if gpus else "CPU"
+    if backend == "jax":
+        import jax
+
+        gpus = [d for d in jax.devices() if d.platform == "gpu"]
+        return jax.__version__, f"GPU ({len(gpus)})" if gpus else "CPU"
+    if backend == "torch":
+        import torch
+
+        count = torch.cuda.device_count()
+        return torch.__version__, f"GPU ({count})" if count else "CPU"
+    return "unknown", "unknown"
 
 
 REQUIRED = ("title", "headline", "epochs", "wall_time_s")
@@ -76,7 +103,7 @@ def results_table(folder=None):
         record = json.loads(path.read_text(encoding="utf-8"))
         headline = "; ".join(f"{label} {value:.2f}" for label, value in record["headline"].items())
         env = record["environment"]
-        machine = f"{env['device']}, {env['cpu_count']} cores, TF {env['tensorflow']}, Keras {env['keras']}"
+        machine = f"{env['device']}, {env['cpu_count']} cores, {_backend_label(env)}, Keras {env['keras']}"
         rows.append(
             f"| {record['notebook']} · {record['title']} | {headline} | {record['epochs']} "
             f"| {record['wall_time_s'] / 60:.1f} min | {machine} |"
@@ -84,6 +111,14 @@ def results_table(folder=None):
     if len(rows) == 2:
         rows.append("| (no full run recorded yet) | | | | |")
     return "\n".join(rows)
+
+
+def _backend_label(env):
+    """'TF 2.21.0' or 'JAX 0.10.2'; records written before the backend was stored were all TensorFlow."""
+    if "backend" not in env:
+        return f"TF {env['tensorflow']}"
+    names = {"tensorflow": "TF", "jax": "JAX", "torch": "PyTorch"}
+    return f"{names.get(env['backend'], env['backend'])} {env['backend_version']}"
 
 
 def _cpu_count():

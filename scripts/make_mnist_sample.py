@@ -1,6 +1,6 @@
 """Make assets/mnist_sample.npz: a stratified, seeded sample of real MNIST for offline use and CI.
 
-    python scripts/make_mnist_sample.py ../shared/data/mnist.npz
+    python scripts/make_mnist_sample.py /path/to/mnist.npz
 
 Takes the same number of images of every digit from the training and the test split, keeps Keras's
 layout (uint8 images, uint8 labels) and writes a compressed .npz. Re-running it gives the same file.

@@ -9,7 +9,8 @@ from helpers import results
 ROOT = Path(__file__).resolve().parent.parent
 
 FIGURES = {"title": "Dense VAE", "headline": {"test −ELBO (nats)": 95.123}, "epochs": 30, "wall_time_s": 540.0}
-ENV = {"python": "3.11", "tensorflow": "2.21.0", "keras": "3.15.1", "numpy": "2", "device": "CPU", "cpu_count": 2}
+ENV = {"python": "3.11", "keras": "3.15.1", "backend": "jax", "backend_version": "0.10.2", "numpy": "2",
+       "device": "CPU", "cpu_count": 2}
 
 
 @pytest.fixture
@@ -69,3 +70,16 @@ def test_committed_results_come_from_full_runs():
         record = json.loads(path.read_text())
         assert record["fast_mode"] is False, f"{path.name} was written in fast mode"
         assert path.stem == record["notebook"] and (ROOT / "notebooks" / f"{path.stem}.ipynb").is_file()
+
+
+def test_results_table_names_the_backend(workdir, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    results.save_results("02_dense_vae", FIGURES)
+    assert "| CPU, 2 cores, JAX 0.10.2, Keras 3.15.1 |" in results.results_table()
+
+
+def test_describe_environment_names_the_running_backend():
+    import keras
+
+    line = results.describe_environment()
+    assert f"Keras {keras.__version__} on {keras.backend.backend()} " in line and "device: " in line
