@@ -1,4 +1,4 @@
-"""Notebook 03's convolutional VAE next to the seed-000 / keras.io network, trained the same way.
+"""Notebook 03's convolutional VAE next to the keras.io network, trained the same way.
 
 Both networks are trained with notebooks 02 and 03's recipe: the first 50,000 training images (the
 last 10,000 are their validation set), a fresh binarisation of every batch each epoch (drawn in the
@@ -8,7 +8,7 @@ KL, Adam with a learning rate decayed along a cosine from 1e-3 to 1e-4 over the 
 notebooks' fixed binarisation of the 10,000 test images (seed 44): the test -ELBO in nats per image,
 with z sampled from q(z|x) (the ELBO, not a reconstruction from the mean).
 
-The keras.io network is the one of seed 000 and of keras.io's "Variational AutoEncoder" example
+The keras.io network is the one of keras.io's "Variational AutoEncoder" example, copied by many tutorials
 (Conv2D 32 and 64 with stride 2, Dense 16; Dense 7*7*64, Conv2DTranspose 64 and 32 with stride 2, a
 last 3x3 Conv2DTranspose to one channel), rewritten in Keras 3 with the same layers; its sigmoid
 output is dropped so that the loss is computed from logits, as for our network.

@@ -25,6 +25,21 @@ def pick(full, fast):
     return fast if fast_mode() else full
 
 
+def compile_options(steps_per_execution=32, jit_compile=True):
+    """Speed options for ``model.compile(..., **compile_options())`` that suit the Keras backend.
+
+    TensorFlow and JAX get them as given: ``jit_compile`` (XLA, also on a CPU) and
+    ``steps_per_execution`` training steps per call into the compiled function. PyTorch allows only one
+    step per call, and its ``jit_compile`` (``torch.compile``) spends minutes compiling each small
+    model, so there: eager, one step per call.
+    """
+    import keras
+
+    if keras.backend.backend() == "torch":
+        return {"jit_compile": False, "steps_per_execution": 1}
+    return {"jit_compile": jit_compile, "steps_per_execution": steps_per_execution}
+
+
 def project_root() -> Path | None:
     """The repository root when running from a checkout (notebooks/ or the root itself), else None."""
     for folder in (Path.cwd(), *Path.cwd().parents):

@@ -1,22 +1,35 @@
-"""Make the student versions of the solution notebooks, for handing out as assignments.
+"""Tag the solution notebooks for nbgrader, then build the assignments with nbgrader itself.
 
-    python scripts/make_assignments.py    # writes assignments/NN_topic_assignment.ipynb
+    python scripts/make_assignments.py                  # tag notebooks/solutions/*, regenerate assignments/
+    python scripts/make_assignments.py --course DIR     # ... and keep the nbgrader course directory in DIR
 
-(tests/test_make_assignments.py fails when the committed versions differ from what this makes.)
+(tests/test_make_assignments.py fails when the committed tags or assignments differ from what this makes.)
 
-From each `notebooks/solutions/NN_topic_solutions.ipynb`, every block of lines between
-`### BEGIN SOLUTION` and `### END SOLUTION` (the markers nbgrader and otter-grader use) becomes
-`# YOUR CODE HERE` + `raise NotImplementedError()` at the block's indentation (a top-level block also
-gets a comment naming what it defines that later cells use, so a student knows what to call it);
-outputs and execution counts are cleared; the Colab badge points at the student version; everything else is kept. From the
-first cell that raises in the student version (a top-level solution block, a `checks.check_…` call)
-on, every code cell is marked `# NBVAL_RAISES_EXCEPTION` (nbval then allows, but does not require,
-an error), since the cells after an exercise use its result; CI runs everything before strictly.
+**Tags.** Every solution notebook is an nbgrader *source* notebook. The tags are written from the
+cells' contents, so nobody tags a cell by hand:
+
+- a code cell with ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines: an autograded answer cell;
+- a code cell inside an exercise that calls ``checks.check_…`` or ``checks.expect``: an autograded
+  test cell, worth as many points as the exercise has stars (★★ = 2), locked;
+- a markdown cell inside an exercise that starts with ``**Answer``: a manually graded answer cell
+  (1 point), whose text the handout replaces by "YOUR ANSWER HERE";
+- every other cell: locked, read-only.
+
+**Assignments.** In a course directory (a temporary one unless ``--course`` is given), each source
+notebook is copied to ``source/NN_topic/NN_topic_assignment.ipynb`` with its title, badge and links
+rewritten for ``assignments/`` (a top-level answer block also gets a comment naming what later cells
+read from it), then ``nbgrader generate_assignment`` makes the release, which is copied to
+``assignments/``. The course directory's ``nbgrader_config.py`` allows long cells, so that
+``nbgrader autograde`` can run the training cells.
 """
 
 import argparse
 import ast
 import re
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -25,13 +38,99 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "notebooks" / "solutions"
 ASSIGNMENTS = ROOT / "assignments"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-RAISES = "# NBVAL_RAISES_EXCEPTION"
-CHECK_CALL = "checks.check_"
+EXERCISE = re.compile(r"^#{2,3} .*Exercise (\d+) (★+)", re.MULTILINE)
+SECTION = re.compile(r"^## ", re.MULTILINE)
+TEST_CALL = re.compile(r"\bchecks\.(check_\w+|expect)\(")
+ANSWER = "**Answer"
 USES = "# the cells below use: "
+CONFIG = """c = get_config()  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "vae-notebooks"
+# the training cells of the assignments run for minutes in full mode: allow them (seconds per cell)
+c.Execute.timeout = {timeout}
+c.ExecutePreprocessor.timeout = {timeout}
+"""
 
 
-class MarkerError(ValueError):
-    """Solution markers that are missing, unbalanced or nested."""
+class TaggingError(ValueError):
+    """A solution notebook that cannot be turned into an assignment, with the reason."""
+
+
+def assignment_id(solution_path):
+    return solution_path.name.removesuffix("_solutions.ipynb")
+
+
+def assignment_name(solution_path):
+    return f"{assignment_id(solution_path)}_assignment.ipynb"
+
+
+# --- tags ---
+
+
+def nbgrader_tag(grade_id, *, solution=False, grade=False, locked=False, points=None):
+    tag = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution,
+           "task": False}
+    if grade:
+        tag["points"] = points
+    return tag
+
+
+def tag_notebook(notebook, where):
+    """Write nbgrader metadata into every cell of a solution notebook; return {exercise: kinds of cells}."""
+    exercise, stars, counts, coverage = None, 0, {}, {}
+    for index, cell in enumerate(notebook.cells):
+        source = cell.source
+        if cell.cell_type == "markdown" and SECTION.search(source):
+            match = EXERCISE.search(source)
+            exercise, stars = (int(match.group(1)), len(match.group(2))) if match else (None, 0)
+            if match:
+                coverage.setdefault(exercise, set())
+        has_markers = BEGIN in source or END in source
+        if has_markers and (cell.cell_type != "code" or source.count(BEGIN) != source.count(END)):
+            raise TaggingError(f"{where}, cell {index}: {BEGIN!r}/{END!r} must come in pairs, in code cells only "
+                               "(nbgrader reads them anywhere, prose included)")
+        if cell.cell_type == "code" and has_markers:
+            kind, options = "answer", {"solution": True}
+        elif exercise and cell.cell_type == "code" and TEST_CALL.search(source):
+            kind, options = "test", {"grade": True, "locked": True, "points": stars}
+        elif exercise and cell.cell_type == "markdown" and source.lstrip().startswith(ANSWER):
+            kind, options = "written", {"solution": True, "grade": True, "points": 1}
+        else:
+            kind, options = "given", {"locked": True}
+        if kind != "given" and exercise is None:
+            raise TaggingError(f"{where}, cell {index}: a {kind} cell outside any '## Exercise N ★' section")
+        prefix = f"ex{exercise}_{kind}" if kind != "given" else "given"
+        counts[prefix] = counts.get(prefix, 0) + 1
+        cell.metadata["nbgrader"] = nbgrader_tag(f"{prefix}_{counts[prefix]}", **options)
+        if exercise and kind != "given":
+            coverage[exercise].add(kind)
+    return coverage
+
+
+def check_coverage(coverage, where):
+    """Every exercise has code to write and a test of it."""
+    if not coverage:
+        raise TaggingError(f"{where}: no '## Exercise N ★' section found")
+    for exercise, kinds in sorted(coverage.items()):
+        missing = {"answer", "test"} - kinds
+        if missing:
+            raise TaggingError(f"{where}: exercise {exercise} has no {' and no '.join(sorted(missing))} cell")
+
+
+def points(notebook):
+    """(autograded points, manually graded points) of a tagged notebook."""
+    auto = manual = 0
+    for cell in notebook.cells:
+        tag = cell.metadata.get("nbgrader", {})
+        if tag.get("grade"):
+            if tag.get("solution"):
+                manual += tag["points"]
+            else:
+                auto += tag["points"]
+    return auto, manual
+
+
+# --- the source copy that nbgrader turns into the handout ---
 
 
 def bound_names(code):
@@ -55,34 +154,6 @@ def bound_names(code):
     return list(dict.fromkeys(names))
 
 
-def student_source(source, where):
-    """Replace each solution block in one cell's source.
-
-    Returns the new lines and, for each top-level block, (index of its stub's last line, names it binds).
-    """
-    out, inside, block, top_level_blocks = [], None, [], []
-    for number, line in enumerate(source.splitlines(), 1):
-        stripped = line.strip()
-        if stripped == BEGIN:
-            if inside is not None:
-                raise MarkerError(f"{where}, line {number}: {BEGIN} inside another solution block (nested markers)")
-            inside, block = line[: len(line) - len(line.lstrip())], []
-            out += [f"{inside}# YOUR CODE HERE", f"{inside}raise NotImplementedError()"]
-        elif stripped == END:
-            if inside is None:
-                raise MarkerError(f"{where}, line {number}: {END} without a {BEGIN} before it")
-            if inside == "":
-                top_level_blocks.append((len(out) - 1, bound_names("\n".join(block))))
-            inside = None
-        elif inside is None:
-            out.append(line)
-        else:
-            block.append(line)
-    if inside is not None:
-        raise MarkerError(f"{where}: {BEGIN} is never closed by {END}")
-    return out, top_level_blocks
-
-
 def read_names(code):
     """Names that code reads without binding them itself (every identifier, if it is not plain Python)."""
     try:
@@ -100,73 +171,116 @@ def read_names(code):
     return read - bound
 
 
-def name_what_later_cells_use(cells_lines, blocks):
-    """Add a comment to each top-level stub naming what it must define that later code reads."""
-    for index, blocks_here in enumerate(blocks):
-        for stub, names in reversed(blocks_here):  # from the end, so earlier stub positions stay valid
-            later = [cells_lines[index][stub + 1:], *cells_lines[index + 1:]]
-            read_later = set().union(*(read_names("\n".join(lines)) for lines in later))
-            used = [name for name in names if name != "_" and name in read_later]
+def top_level_blocks(source):
+    """(line index of BEGIN, code of the block) for each solution block that starts at column 0."""
+    lines, blocks, start = source.splitlines(), [], None
+    for number, line in enumerate(lines):
+        if line == BEGIN:
+            start = number
+        elif line == END and start is not None:
+            blocks.append((start, "\n".join(lines[start + 1:number])))
+            start = None
+    return blocks
+
+
+def name_what_later_cells_use(notebook):
+    """Before each top-level answer block, a comment naming what it defines that later cells read."""
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for position, cell in enumerate(code):
+        lines = cell.source.splitlines()
+        for start, block in reversed(top_level_blocks(cell.source)):
+            later = "\n".join(lines[start:]).replace(block, "") + "\n" + "\n".join(c.source for c in code[position + 1:])
+            used = [name for name in bound_names(block) if name != "_" and name in read_names(later)]
             if used:
-                cells_lines[index].insert(stub, USES + ", ".join(used))
+                lines.insert(start, USES + ", ".join(used))
+        cell.source = "\n".join(lines)
 
 
-def student_version(notebook, source_name, target_name):
-    """Return the student version of a solution notebook (a new nbformat NotebookNode)."""
-    notebook = nbformat.from_dict(notebook)
-    code_cells, cells_lines, blocks = [], [], []
-    for index, cell in enumerate(notebook.cells):
-        where = f"{source_name}, cell {index}"
-        if cell.cell_type != "code":
-            if any(line.strip() in (BEGIN, END) for line in cell.source.splitlines()):
-                raise MarkerError(f"{where}: solution markers belong in code cells, found them in a {cell.cell_type} cell")
-            continue
-        lines, top_level = student_source(cell.source, where)
-        code_cells.append(cell)
-        cells_lines.append(lines)
-        blocks.append(top_level)
-    if not any(line.strip() == BEGIN for cell in code_cells for line in cell.source.splitlines()):
-        raise MarkerError(f"{source_name} has no {BEGIN} ... {END} block: nothing to hand out")
-    name_what_later_cells_use(cells_lines, blocks)
-    raising = False
-    for cell, lines, top_level in zip(code_cells, cells_lines, blocks):
-        new = "\n".join(lines)
-        raising = raising or bool(top_level) or CHECK_CALL in new
-        if raising and RAISES not in new:
-            new = f"{RAISES}\n{new}"
-        cell.source, cell.outputs, cell.execution_count = new, [], None
+def for_assignments_folder(notebook, solution_path):
+    """Title, badge and links of a solution notebook rewritten for its handout in assignments/."""
+    solution_rel = str(solution_path.relative_to(ROOT))
+    handout_rel = f"assignments/{assignment_name(solution_path)}"
     title = notebook.cells[0]
-    title.source = title.source.replace(source_name, target_name).replace(
-        "\n", f"\n\n*Student version of [{Path(source_name).name}](../{source_name}), generated by "
-        "`scripts/make_assignments.py`: fill in each `# YOUR CODE HERE`, then run the check below it.*\n", 1)
+    first, _, rest = title.source.partition("\n")
+    number_and_topic = re.split(r"\s+[—:-]\s+|:\s+", first.removeprefix("# "), maxsplit=1)[0]
+    paragraphs = [p for p in rest.split("\n\n") if "solution" not in p.lower() or "colab-badge" in p]
+    title.source = "\n\n".join([f"# {number_and_topic} — assignment", *paragraphs]).replace(solution_rel, handout_rel)
+    title.source += ("\n\n*Fill in each `# YOUR CODE HERE` (then run the check cell below it) and each "
+                     "*YOUR ANSWER HERE*. The lesson is linked above; your teacher has the worked solutions.*")
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            source = re.sub(r"\]\(\.\./(\d\d_[\w]+\.ipynb)", r"](../notebooks/\1", cell.source)
+            cell.source = source.replace("](../../", "](../")
     return notebook
 
 
-def assignment_name(solution_path):
-    return solution_path.name.replace("_solutions.ipynb", "_assignment.ipynb")
+def prepare_source(solution_path):
+    """The tagged solution notebook as nbgrader's source for the handout (outputs are cleared by nbgrader)."""
+    notebook = nbformat.read(solution_path, as_version=4)
+    coverage = tag_notebook(notebook, solution_path.name)
+    check_coverage(coverage, solution_path.name)
+    name_what_later_cells_use(notebook)
+    notebook.metadata.pop("widgets", None)
+    return for_assignments_folder(notebook, solution_path)
 
 
-def generate():
-    """{path in assignments/: notebook text} for every solution notebook."""
-    out = {}
-    for path in sorted(SOLUTIONS.glob("*_solutions.ipynb")):
-        target = ASSIGNMENTS / assignment_name(path)
-        notebook = student_version(nbformat.read(path, as_version=4),
-                                   str(path.relative_to(ROOT)), str(target.relative_to(ROOT)))
-        out[target] = nbformat.writes(notebook) + "\n"
-    return out
+# --- nbgrader ---
+
+
+def nbgrader(course, *arguments):
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *arguments, f"--CourseDirectory.root={course}"],
+                            cwd=course, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def make_course(course, solution_paths, timeout=1800):
+    """Write the course directory's config and sources and run nbgrader generate_assignment on each."""
+    course.mkdir(parents=True, exist_ok=True)
+    (course / "nbgrader_config.py").write_text(CONFIG.format(root=str(course), timeout=timeout))
+    releases = {}
+    for path in solution_paths:
+        folder = course / "source" / assignment_id(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(prepare_source(path), folder / assignment_name(path))
+        nbgrader(course, "generate_assignment", assignment_id(path), "--force")
+        releases[path] = course / "release" / assignment_id(path) / assignment_name(path)
+    return releases
+
+
+def tag_solutions(solution_paths):
+    """Write the tags into the solution notebooks themselves; return the paths that changed."""
+    changed = []
+    for path in solution_paths:
+        notebook = nbformat.read(path, as_version=4)
+        before = nbformat.writes(notebook)
+        check_coverage(tag_notebook(notebook, path.name), path.name)
+        if nbformat.writes(notebook) != before:
+            nbformat.write(notebook, path)
+            changed.append(path)
+    return changed
 
 
 def main():
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    wanted = generate()
-    existing = set(ASSIGNMENTS.glob("*.ipynb"))
-    ASSIGNMENTS.mkdir(exist_ok=True)
-    for path in existing - set(wanted):
-        path.unlink()
-    for path, text in wanted.items():
-        path.write_text(text)
-        print(f"wrote {path.relative_to(ROOT)}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--course", type=Path, help="keep the nbgrader course directory here (default: a temporary one)")
+    args = parser.parse_args()
+    paths = sorted(SOLUTIONS.glob("*_solutions.ipynb"))
+    for path in tag_solutions(paths):
+        print(f"tagged {path.relative_to(ROOT)}")
+    with tempfile.TemporaryDirectory() as temporary:
+        course = (args.course or Path(temporary) / "course").resolve()
+        releases = make_course(course, paths)
+        ASSIGNMENTS.mkdir(exist_ok=True)
+        for stale in set(ASSIGNMENTS.glob("*.ipynb")) - {ASSIGNMENTS / r.name for r in releases.values()}:
+            stale.unlink()
+        for path, release in releases.items():
+            shutil.copyfile(release, ASSIGNMENTS / release.name)
+            auto, manual = points(nbformat.read(release, as_version=4))
+            print(f"wrote assignments/{release.name}: {auto} autograded + {manual} manually graded points")
+    if args.course:
+        print(f"course directory: {course}")
 
 
 if __name__ == "__main__":
