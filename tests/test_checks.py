@@ -1,4 +1,5 @@
 import numpy as np
+from keras import ops
 import pytest
 from scipy import special
 
@@ -161,22 +162,40 @@ def test_beta_vae_loss(wrong, message):
         checks.check_beta_vae_loss(wrong)
 
 
-def good_gaussian_nll(x, mean, log_sigma):
-    return np.sum(0.5 * np.log(2 * np.pi) + log_sigma + (x - mean) ** 2 / (2 * np.exp(2 * log_sigma)), axis=-1)
+def good_gaussian_nll(x, mean, log_sigma, axis=-1):
+    return ops.sum(0.5 * np.log(2 * np.pi) + log_sigma + ops.square(x - mean) / (2 * np.exp(2 * log_sigma)), axis=axis)
+
+
+def pixels(x):
+    return int(np.prod(x.shape[1:]))
 
 
 @pytest.mark.parametrize("wrong, message", [
-    (lambda x, m, ls: -good_gaussian_nll(x, m, ls), "sign is flipped"),
-    (lambda x, m, ls: good_gaussian_nll(x, m, ls) - 0.5 * x.shape[-1] * np.log(2 * np.pi), "½ log 2π"),
-    (lambda x, m, ls: good_gaussian_nll(x, m, ls) - x.shape[-1] * ls, "log σ term"),
-    (lambda x, m, ls: np.sum(0.5 * np.log(2 * np.pi) + ls + (x - m) ** 2 / (2 * np.exp(ls)), axis=-1), "not by 2σ"),
-    (lambda x, m, ls: np.sum(0.5 * np.log(2 * np.pi) + ls + (x - m) ** 2 / np.exp(2 * ls), axis=-1), "factor ½"),
-    (lambda x, m, ls: good_gaussian_nll(x, m, ls) / x.shape[-1], "averaged over pixels"),
+    (lambda x, m, ls, axis=-1: -good_gaussian_nll(x, m, ls, axis), "sign is flipped"),
+    (lambda x, m, ls, axis=-1: good_gaussian_nll(x, m, ls, axis) - 0.5 * pixels(x) * np.log(2 * np.pi), "½ log 2π"),
+    (lambda x, m, ls, axis=-1: good_gaussian_nll(x, m, ls, axis) - pixels(x) * ls, "log σ term"),
+    (lambda x, m, ls, axis=-1: ops.sum(0.5 * np.log(2 * np.pi) + ls + ops.square(x - m) / (2 * np.exp(ls)), axis=axis),
+     "not by 2σ"),
+    (lambda x, m, ls, axis=-1: ops.sum(0.5 * np.log(2 * np.pi) + ls + ops.square(x - m) / np.exp(2 * ls), axis=axis),
+     "factor ½"),
+    (lambda x, m, ls, axis=-1: good_gaussian_nll(x, m, ls, axis) / pixels(x), "averaged over pixels"),
 ])
 def test_gaussian_nll(wrong, message):
     checks.check_gaussian_nll(good_gaussian_nll)
     with pytest.raises(checks.CheckFailed, match=message):
         checks.check_gaussian_nll(wrong)
+    checks.check_gaussian_nll_images(lambda x, m, ls: good_gaussian_nll(x, m, ls, axis=(1, 2, 3)))
+    with pytest.raises(checks.CheckFailed, match=message):
+        checks.check_gaussian_nll_images(lambda x, m, ls: wrong(x, m, ls, axis=(1, 2, 3)))
+
+
+def test_gaussian_nll_catches_numpy_and_the_wrong_axes():
+    with pytest.raises(checks.CheckFailed, match="(?s)returned a NumPy .*use keras.ops"):
+        checks.check_gaussian_nll(lambda x, m, ls: np.sum((x - m) ** 2, axis=-1))
+    with pytest.raises(checks.CheckFailed, match=r"Sum over all the axes of an image"):
+        checks.check_gaussian_nll_images(good_gaussian_nll)  # the last axis only: (images, 28, 28)
+    with pytest.raises(checks.CheckFailed, match="raised"):
+        checks.check_gaussian_nll(lambda x, m, ls: good_gaussian_nll(x, m, ls, axis=(1, 2, 3)))
 
 
 def test_expect():
@@ -209,9 +228,19 @@ def conv_on_input_size(layer):
     return good_multiply_adds(layer)
 
 
+def transpose_on_output_size(layer):
+    from keras import layers
+    if isinstance(layer, layers.Conv2DTranspose):
+        _, height, width, _ = layer.output.shape
+        return height * width * layer.kernel_size[0] * layer.kernel_size[1] * layer.input.shape[-1] * layer.filters
+    return good_multiply_adds(layer)
+
+
 @pytest.mark.parametrize("wrong, message", [
     (lambda layer: good_multiply_adds(layer) + (layer.bias.shape[0] if hasattr(layer, "bias") else 0), "biases are left out"),
     (conv_on_input_size, "once per OUTPUT pixel"),
+    (transpose_on_output_size, "once per INPUT pixel"),
+    (lambda layer: layer.no_such_attribute, "count_fn on .* raised AttributeError"),
 ])
 def test_multiply_adds(wrong, message, capsys):
     checks.check_multiply_adds(good_multiply_adds)
@@ -334,10 +363,15 @@ def rank_auroc(negatives, positives):
     return (ranks[len(negatives):].sum() - len(positives) * (len(positives) + 1) / 2) / (len(negatives) * len(positives))
 
 
+def pairwise_auroc(negatives, positives):
+    negatives, positives = np.asarray(negatives, float)[None, :], np.asarray(positives, float)[:, None]
+    return (positives > negatives).mean() + 0.5 * (positives == negatives).mean()
+
+
 def test_auroc_check():
-    checks.check_auroc(lambda n, p: checks.auroc_reference(n, p))
+    checks.check_auroc(pairwise_auroc)
     with pytest.raises(checks.CheckFailed, match="swapped"):
-        checks.check_auroc(lambda n, p: checks.auroc_reference(p, n))
+        checks.check_auroc(lambda n, p: pairwise_auroc(p, n))
     with pytest.raises(checks.CheckFailed, match="tie as one half"):
         checks.check_auroc(lambda n, p: (np.asarray(p)[:, None] > np.asarray(n)[None, :]).mean())
     with pytest.raises(checks.CheckFailed, match="ties between the classes"):
@@ -352,3 +386,31 @@ def test_uncertainty_score_check():
         checks.check_uncertainty_score(lambda d: d.std(axis=1).mean(axis=(1, 2, 3)))
 
 
+
+
+def test_gaussian_or_salt_and_pepper_check():
+    from helpers import noise
+
+    def mixed(images, level, seed):
+        rng = np.random.default_rng(seed)
+        gaussian = noise.add_gaussian_noise(images, level, seed=seed)
+        salted = noise.add_salt_and_pepper(images, level / 2, seed=seed + 1)
+        pick = rng.random(len(images)) < 0.5
+        return np.where(pick.reshape(-1, *[1] * (images.ndim - 1)), gaussian, salted).astype(images.dtype)
+
+    checks.check_gaussian_or_salt_and_pepper(mixed)
+    with pytest.raises(checks.CheckFailed, match="about half, chosen at random"):
+        checks.check_gaussian_or_salt_and_pepper(lambda images, level, seed: noise.add_gaussian_noise(images, level, seed))
+    with pytest.raises(checks.CheckFailed, match="amount level / 2"):
+        checks.check_gaussian_or_salt_and_pepper(
+            lambda images, level, seed: mixed(images, 2 * level, seed) if level == 0.2 else mixed(images, level, seed))
+
+
+def test_a_crashing_answer_is_a_check_failure():
+    with pytest.raises(checks.CheckFailed, match="kl_fn on .* raised ZeroDivisionError"):
+        checks.check_kl(lambda z_mean, z_log_var: 1 / 0)
+
+
+def test_keras_ops_answers_pass():
+    checks.check_kl(lambda m, lv: -0.5 * ops.sum(1 + lv - ops.square(m) - ops.exp(lv), axis=-1))
+    checks.check_iw_estimate(lambda lw: -(ops.logsumexp(lw, axis=-1) - np.log(lw.shape[-1])))
