@@ -20,7 +20,8 @@ notebook is copied to ``source/NN_topic/NN_topic_assignment.ipynb`` with its tit
 rewritten for ``assignments/`` (a top-level answer block also gets a comment naming what later cells
 read from it), then ``nbgrader generate_assignment`` makes the release, which is copied to
 ``assignments/``. The course directory's ``nbgrader_config.py`` allows long cells, so that
-``nbgrader autograde`` can run the training cells.
+``nbgrader autograde`` can run the training cells. The README's table of assignments (points, an
+estimate of the working time) is rewritten from the handouts.
 """
 
 import argparse
@@ -30,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 import nbformat
@@ -43,6 +45,9 @@ SECTION = re.compile(r"^## ", re.MULTILINE)
 TEST_CALL = re.compile(r"\bchecks\.(check_\w+|expect)\(")
 ANSWER = "**Answer"
 USES = "# the cells below use: "
+README = ROOT / "README.md"
+TABLE_START, TABLE_END = "<!-- assignments-table:start -->", "<!-- assignments-table:end -->"
+MINUTES_PER_STARS = {1: 20, 2: 40, 3: 60}  # a working-time estimate per exercise, by difficulty
 CONFIG = """c = get_config()  # noqa: F821
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.course_id = "vae-notebooks"
@@ -224,6 +229,38 @@ def prepare_source(solution_path):
     return for_assignments_folder(notebook, solution_path)
 
 
+def exercise_stars(notebook):
+    """The stars of each exercise, in order."""
+    return [len(match.group(2)) for cell in notebook.cells if cell.cell_type == "markdown"
+            for match in [EXERCISE.search(cell.source)] if match]
+
+
+def assignments_table(releases):
+    """The README's Markdown table of the handouts: points and an estimate of the working time."""
+    slug = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"].removeprefix(
+        "https://github.com/")
+    rows = ["| Lesson | Handout | Open | Exercises | Points (autograded + by hand) | Working time (estimate) |",
+            "|---|---|---|---|---|---|"]
+    for path, release in releases.items():
+        notebook = nbformat.read(release, as_version=4)
+        title = notebook.cells[0].source.splitlines()[0].removeprefix("# ").removesuffix(" — assignment")
+        stars = exercise_stars(notebook)
+        auto, manual = points(notebook)
+        hours = sum(MINUTES_PER_STARS[min(s, 3)] for s in stars) / 60
+        link = f"assignments/{release.name}"
+        badge = (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+                 f"(https://colab.research.google.com/github/{slug}/blob/main/{link})")
+        rows.append(f"| {title} | [{release.name}]({link}) | {badge} | {' '.join('★' * s for s in stars)} "
+                    f"| {auto} + {manual} | about {hours:.1f} h |")
+    return "\n".join(rows)
+
+
+def write_table(table):
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(TABLE_START) + len(TABLE_START), text.index(TABLE_END)
+    README.write_text(text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+
+
 # --- nbgrader ---
 
 
@@ -279,6 +316,8 @@ def main():
             shutil.copyfile(release, ASSIGNMENTS / release.name)
             auto, manual = points(nbformat.read(release, as_version=4))
             print(f"wrote assignments/{release.name}: {auto} autograded + {manual} manually graded points")
+        write_table(assignments_table({path: ASSIGNMENTS / release.name for path, release in releases.items()}))
+    print("wrote the README's table of assignments")
     if args.course:
         print(f"course directory: {course}")
 

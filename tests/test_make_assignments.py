@@ -1,3 +1,7 @@
+"""The solution notebooks carry nbgrader tags written by scripts/make_assignments.py, and assignments/
+is exactly what nbgrader's generate_assignment makes of them: no answers, no solution run."""
+
+import copy
 import importlib.util
 import json
 from pathlib import Path
@@ -9,115 +13,105 @@ ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("make_assignments", ROOT / "scripts" / "make_assignments.py")
 make_assignments = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(make_assignments)
-
-SOURCE = "notebooks/solutions/09_demo_solutions.ipynb"
-TARGET = "assignments/09_demo_assignment.ipynb"
-BADGE = "https://colab.research.google.com/github/vae-notebooks/vae-notebooks/blob/main/"
+SOLUTIONS = sorted(make_assignments.SOLUTIONS.glob("*_solutions.ipynb"))
 
 
-def notebook(*code_sources, markdown_extra=None):
-    cells = [nbformat.v4.new_markdown_cell(f"# 09 · Demo solutions\n[![Open In Colab](badge.svg)]({BADGE}{SOURCE})")]
-    if markdown_extra:
-        cells.append(nbformat.v4.new_markdown_cell(markdown_extra))
-    for source in code_sources:
-        cell = nbformat.v4.new_code_cell(source, execution_count=1)
-        cell.outputs = [nbformat.v4.new_output("stream", text="hello\n")]
-        cells.append(cell)
-    return nbformat.v4.new_notebook(cells=cells)
+def name(path):
+    return path.name
 
 
-def student(*code_sources, **kwargs):
-    return make_assignments.student_version(notebook(*code_sources, **kwargs), SOURCE, TARGET)
+def demo(*cells):
+    """A small solution notebook: a title, then (cell type, source) pairs."""
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 09 · Demo: solutions")])
+    for kind, source in cells:
+        new = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+        notebook.cells.append(new(source))
+    return notebook
 
 
-FUNCTION = """def kl(z_mean, z_log_var):
-    ### BEGIN SOLUTION
-    return -0.5 * (1 + z_log_var - z_mean**2 - np.exp(z_log_var)).sum(-1)
-    ### END SOLUTION"""
+EXERCISE = [("markdown", "## Exercise 1 ★★ · A KL\n\nWrite `kl`. Why is it positive?"),
+            ("code", "def kl(m, v):\n    ### BEGIN SOLUTION\n    return 0\n    ### END SOLUTION"),
+            ("code", "checks.check_kl(kl)"),
+            ("markdown", "**Answer.** Because of Jensen's inequality.")]
 
 
-def test_function_body_is_replaced_and_outputs_cleared():
-    result = student("import numpy as np", FUNCTION, "checks.check_kl(kl)")
-    code = [c for c in result.cells if c.cell_type == "code"]
-    assert code[1].source == "def kl(z_mean, z_log_var):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
-    assert all(c.outputs == [] and c.execution_count is None for c in code)
-    assert code[0].source == "import numpy as np"  # untouched, runs fine in the student version
+def tags(notebook):
+    return [(c.metadata["nbgrader"]["grade_id"], c.metadata["nbgrader"].get("points")) for c in notebook.cells]
 
 
-def test_cells_from_the_first_that_raises_on_are_marked_for_nbval():
-    result = student(FUNCTION, "checks.check_kl(kl)", "print(kl)", "### BEGIN SOLUTION\nbeta = 4\n### END SOLUTION")
-    code = [c.source for c in result.cells if c.cell_type == "code"]
-    assert not code[0].startswith("# NBVAL_RAISES_EXCEPTION")  # defining the function does not raise
-    assert code[1].startswith("# NBVAL_RAISES_EXCEPTION\n")   # calling the check does
-    assert code[2] == "# NBVAL_RAISES_EXCEPTION\nprint(kl)"     # later cells may use the result
-    assert code[3] == "# NBVAL_RAISES_EXCEPTION\n# YOUR CODE HERE\nraise NotImplementedError()"
+def test_cells_are_tagged_from_their_contents():
+    notebook = demo(("code", "import numpy as np"), *EXERCISE, ("markdown", "## Summary"))
+    coverage = make_assignments.tag_notebook(notebook, "demo")
+    assert tags(notebook) == [("given_1", None), ("given_2", None), ("given_3", None), ("ex1_answer_1", None),
+                              ("ex1_test_1", 2), ("ex1_written_1", 1), ("given_4", None)]
+    assert coverage == {1: {"answer", "test", "written"}}
+    assert make_assignments.points(notebook) == (2, 1)
+    answer, test = notebook.cells[3].metadata["nbgrader"], notebook.cells[4].metadata["nbgrader"]
+    assert answer["solution"] and not answer["grade"] and test["grade"] and test["locked"]
 
 
-def test_top_level_solution_marks_it_and_what_follows():
-    result = student("x = 1", "### BEGIN SOLUTION\ny = x\n### END SOLUTION", "print(y)")
-    code = [c.source for c in result.cells if c.cell_type == "code"]
-    assert code[0] == "x = 1"
-    assert code[1].startswith("# NBVAL_RAISES_EXCEPTION\n") and code[2].startswith("# NBVAL_RAISES_EXCEPTION\n")
-
-
-def test_several_blocks_in_one_cell():
-    source = ("a = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION\nc = 3\n"
-              "if c:\n    ### BEGIN SOLUTION\n    d = 4\n    ### END SOLUTION\n")
-    result = student(source).cells[1].source
-    assert result.count("raise NotImplementedError()") == 2
-    assert "a = 1" in result and "c = 3" in result and "b = 2" not in result and "d = 4" not in result
-    assert "    # YOUR CODE HERE\n    raise NotImplementedError()" in result
-
-
-def test_title_badge_points_at_the_student_version():
-    title = student(FUNCTION).cells[0].source
-    assert f"{BADGE}{TARGET}" in title and f"({BADGE}{SOURCE})" not in title
-    assert "Student version" in title
-
-
-@pytest.mark.parametrize("source, message", [
-    ("x = 1\n### END SOLUTION", r"cell 1, line 2: ### END SOLUTION without a ### BEGIN SOLUTION"),
-    ("### BEGIN SOLUTION\nx = 1", r"cell 1: ### BEGIN SOLUTION is never closed"),
-    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n### END SOLUTION", r"cell 1, line 2: .*nested"),
-    ("x = 1", r"09_demo_solutions.ipynb has no ### BEGIN SOLUTION"),
+@pytest.mark.parametrize("cells, message", [
+    ([("markdown", "## Setup\n\nthe lines `### BEGIN SOLUTION` / `### END SOLUTION` mark answers")], "in code cells only"),
+    ([("code", "### BEGIN SOLUTION\nx = 1")], "must come in pairs"),
+    ([("code", "### BEGIN SOLUTION\nx = 1\n### END SOLUTION")], "outside any '## Exercise N ★' section"),
 ])
-def test_bad_markers_name_the_notebook_and_cell(source, message):
-    with pytest.raises(make_assignments.MarkerError, match=message):
-        student(source)
-    with pytest.raises(make_assignments.MarkerError, match="09_demo_solutions.ipynb"):
-        student(source)
+def test_unusable_sources_are_refused_with_the_reason(cells, message):
+    with pytest.raises(make_assignments.TaggingError, match=message):
+        make_assignments.tag_notebook(demo(*cells), "demo")
 
 
-def test_markers_mentioned_in_prose_are_fine():
-    result = student(FUNCTION, markdown_extra="Solutions sit between `### BEGIN SOLUTION` and `### END SOLUTION`.")
-    assert "raise NotImplementedError()" in result.cells[2].source
+def test_an_exercise_without_a_test_is_refused():
+    notebook = demo(*EXERCISE[:2])
+    with pytest.raises(make_assignments.TaggingError, match="exercise 1 has no test cell"):
+        make_assignments.check_coverage(make_assignments.tag_notebook(notebook, "demo"), "demo")
 
 
-def test_markers_in_markdown_are_refused():
-    with pytest.raises(make_assignments.MarkerError, match="cell 1: solution markers belong in code cells"):
-        student(FUNCTION, markdown_extra="### BEGIN SOLUTION\nanswer\n### END SOLUTION")
+def test_a_top_level_answer_names_what_later_cells_use():
+    notebook = demo(("code", "### BEGIN SOLUTION\nscale = 2\nhelper = 3\n### END SOLUTION"), ("code", "print(scale)"))
+    make_assignments.name_what_later_cells_use(notebook)
+    assert notebook.cells[1].source.startswith("# the cells below use: scale\n### BEGIN SOLUTION")
 
 
-def test_the_committed_assignments_are_current():
-    """Regenerate with `python scripts/make_assignments.py` after changing a solution notebook."""
-    wanted = make_assignments.generate()
-    committed = set((ROOT / "assignments").glob("*.ipynb"))
-    assert committed == set(wanted), "assignments/ does not hold exactly one student version per solution notebook"
-    for path, text in wanted.items():
-        assert path.read_text() == text, f"{path.name} is out of date: run scripts/make_assignments.py"
-        json.loads(text)
+@pytest.mark.parametrize("path", SOLUTIONS, ids=name)
+def test_solutions_carry_current_tags_and_cover_every_exercise(path):
+    committed = nbformat.read(path, as_version=4)
+    fresh = copy.deepcopy(committed)
+    coverage = make_assignments.tag_notebook(fresh, path.name)
+    make_assignments.check_coverage(coverage, path.name)
+    assert tags(committed) == tags(fresh), f"{path.name}: run python scripts/make_assignments.py"
+    questions = {exercise for exercise, kinds in coverage.items() if "written" in kinds}
+    assert questions, f"{path.name}: no **Answer** cell for any open question"
 
 
-def test_a_top_level_stub_names_what_later_cells_use():
-    solution = ("### BEGIN SOLUTION\ndef score(x):\n    inner = x + 1\n    return inner\n"
-                "helper = 2\nresults, total = [score(3)], 3\n### END SOLUTION")
-    result = student(solution, "print(results)\nchecks.check_score(score)", "print(total, np.total)")
-    code = [c.source for c in result.cells if c.cell_type == "code"]
-    assert code[0] == ("# NBVAL_RAISES_EXCEPTION\n# YOUR CODE HERE\n# the cells below use: score, results, total\n"
-                       "raise NotImplementedError()")  # not `helper` (unused later), not `inner` (local)
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    return make_assignments.make_course(course, SOLUTIONS)
 
 
-def test_names_a_later_cell_binds_for_itself_are_not_listed():
-    solution = "### BEGIN SOLUTION\nfor level in (1, 2):\n    scores = [level]\n### END SOLUTION"
-    result = student(solution, "for level in (3,):\n    print(level, scores)")
-    assert "# the cells below use: scores\n" in result.cells[1].source
+@pytest.mark.parametrize("path", SOLUTIONS, ids=name)
+def test_committed_assignment_is_what_nbgrader_makes(path, releases):
+    committed = ROOT / "assignments" / make_assignments.assignment_name(path)
+    assert committed.is_file(), "run python scripts/make_assignments.py"
+    assert committed.read_text() == releases[path].read_text(), (
+        f"{committed.name} differs from nbgrader's release: run python scripts/make_assignments.py")
+
+
+def test_readme_table_of_assignments_is_current(releases):
+    readme = (ROOT / "README.md").read_text()
+    table = make_assignments.assignments_table(releases)
+    assert table in readme, "the README's table of assignments is stale: run python scripts/make_assignments.py"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=name)
+def test_handout_holds_no_answers(path, releases):
+    handout = json.loads(releases[path].read_text())
+    text = "\n".join("".join(cell["source"]) for cell in handout["cells"])
+    assert "BEGIN SOLUTION" not in text and "**Answer" not in text
+    assert "solutions/" not in text and "_solutions" not in text, "the handout links to the solutions"
+    assert "YOUR CODE HERE" in text and "YOUR ANSWER HERE" in text
+    assert all(not cell.get("outputs") and not cell.get("execution_count") for cell in handout["cells"]
+               if cell["cell_type"] == "code")
+    assert handout["cells"][0]["source"][0].rstrip().endswith("— assignment")
+    for target in {link.split(")")[0] for link in text.split("](../")[1:]}:
+        assert (ROOT / target.split("#")[0]).exists(), f"broken link ../{target} in {releases[path].name}"
