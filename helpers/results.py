@@ -114,9 +114,7 @@ def results_table(folder=None):
 
 
 def _backend_label(env):
-    """'TF 2.21.0' or 'JAX 0.10.2'; records written before the backend was stored were all TensorFlow."""
-    if "backend" not in env:
-        return f"TF {env['tensorflow']}"
+    """'TF 2.21.0', 'JAX 0.10.2' or 'PyTorch 2.13.0'."""
     names = {"tensorflow": "TF", "jax": "JAX", "torch": "PyTorch"}
     return f"{names.get(env['backend'], env['backend'])} {env['backend_version']}"
 

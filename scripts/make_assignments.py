@@ -207,11 +207,13 @@ def for_assignments_folder(notebook, solution_path):
     handout_rel = f"assignments/{assignment_name(solution_path)}"
     title = notebook.cells[0]
     first, _, rest = title.source.partition("\n")
-    number_and_topic = re.split(r"\s+[—:-]\s+|:\s+", first.removeprefix("# "), maxsplit=1)[0]
-    paragraphs = [p for p in rest.split("\n\n") if "solution" not in p.lower() or "colab-badge" in p]
+    number_and_topic = first.removeprefix("# ").split(" — ")[0]
+    paragraphs = [p.strip() for p in rest.split("\n\n")
+                  if p.strip() and ("solution" not in p.lower() or "colab-badge" in p)]
     title.source = "\n\n".join([f"# {number_and_topic} — assignment", *paragraphs]).replace(solution_rel, handout_rel)
-    title.source += ("\n\n*Fill in each `# YOUR CODE HERE` (then run the check cell below it) and each "
-                     "*YOUR ANSWER HERE*. The lesson is linked above; your teacher has the worked solutions.*")
+    title.source += (f"\n\n*The exercises of the lesson [{number_and_topic}](../notebooks/{assignment_id(solution_path)}.ipynb)."
+                     " Write your code where a cell says `# YOUR CODE HERE`, then run the check cell below it;"
+                     " write your answers where a cell says YOUR ANSWER HERE.*")
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             source = re.sub(r"\]\(\.\./(\d\d_[\w]+\.ipynb)", r"](../notebooks/\1", cell.source)
@@ -225,7 +227,8 @@ def prepare_source(solution_path):
     coverage = tag_notebook(notebook, solution_path.name)
     check_coverage(coverage, solution_path.name)
     name_what_later_cells_use(notebook)
-    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # timestamps of the solution run
     return for_assignments_folder(notebook, solution_path)
 
 

@@ -39,8 +39,10 @@ STARTUP_NOISE = re.compile(
 
 
 def drop_startup_noise(notebook):
-    """Remove TensorFlow's known start-up lines from stderr outputs; drop outputs left empty."""
+    """Remove TensorFlow's known start-up lines from stderr outputs; drop outputs left empty, and
+    the cells' execution timestamps."""
     for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
         if cell.cell_type != "code":
             continue
         kept = []
@@ -58,7 +60,7 @@ def drop_startup_noise(notebook):
 
 def run(path, timeout):
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

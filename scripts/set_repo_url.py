@@ -39,8 +39,10 @@ def set_repository(url):
 
 
 def tracked_files():
+    """The files whose links follow the repository (tests keep their own examples)."""
     names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    return [ROOT / name for name in names if name.endswith(SUFFIXES) and (ROOT / name).is_file()]
+    return [ROOT / name for name in names
+            if name.endswith(SUFFIXES) and not name.startswith("tests/") and (ROOT / name).is_file()]
 
 
 def slugs_in(text):

@@ -107,11 +107,14 @@ def test_readme_table_of_assignments_is_current(releases):
 def test_handout_holds_no_answers(path, releases):
     handout = json.loads(releases[path].read_text())
     text = "\n".join("".join(cell["source"]) for cell in handout["cells"])
-    assert "BEGIN SOLUTION" not in text and "**Answer" not in text
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+    assert not any("".join(cell["source"]).lstrip().startswith("**Answer") for cell in handout["cells"])
     assert "solutions/" not in text and "_solutions" not in text, "the handout links to the solutions"
     assert "YOUR CODE HERE" in text and "YOUR ANSWER HERE" in text
     assert all(not cell.get("outputs") and not cell.get("execution_count") for cell in handout["cells"]
                if cell["cell_type"] == "code")
-    assert handout["cells"][0]["source"][0].rstrip().endswith("— assignment")
+    assert not any("execution" in cell["metadata"] for cell in handout["cells"]), "timestamps of the solution run"
+    title = "".join(handout["cells"][0]["source"]).splitlines()[0]
+    assert title.startswith(f"# {path.name[:2]} · ") and title.endswith(" — assignment") and "solution" not in title.lower().split()
     for target in {link.split(")")[0] for link in text.split("](../")[1:]}:
         assert (ROOT / target.split("#")[0]).exists(), f"broken link ../{target} in {releases[path].name}"

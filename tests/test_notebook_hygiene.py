@@ -50,6 +50,7 @@ def test_executed_in_order_without_errors(path):
     errors = [o for c in cells for o in c["outputs"] if o["output_type"] == "error"]
     assert not errors, f"{name(path)} has error outputs: {[e['ename'] for e in errors]}"
     assert any(c["outputs"] for c in cells), f"{name(path)} has no outputs"
+    assert not any("execution" in c.get("metadata", {}) for c in cells), f"{name(path)} keeps execution timestamps"
 
 
 @pytest.mark.parametrize("path", LESSONS + SOLUTIONS, ids=name)
