@@ -14,7 +14,8 @@ and the test -ELBO in nats per image.
 
 ``--hidden 512 512 --latent 32 --binarise`` is notebook 02's configuration; the default, 784-400-20
 on grey levels, is the network most tutorials use. ``--no-jit`` and ``--steps-per-execution 1`` turn
-off what Keras offers for speed. Figures and the exact commands: ``benchmarks/README.md``.
+off what Keras offers for speed (on PyTorch, ``helpers.config.compile_options`` always trains eagerly,
+one step per call). Figures and the exact commands: ``benchmarks/README.md``.
 """
 
 import argparse
@@ -32,6 +33,7 @@ import tensorflow as tf  # noqa: E402  (the tf.data input pipeline, on every bac
 from keras import layers, ops  # noqa: E402
 
 from helpers import data  # noqa: E402
+from helpers.config import compile_options  # noqa: E402
 from helpers.results import describe_environment  # noqa: E402
 
 
@@ -111,12 +113,12 @@ def main():
     keras.utils.set_random_seed(0)
     train, test = datasets(a.batch, a.binarise)
     model = VAE(a.hidden, a.latent)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), jit_compile=not a.no_jit,
-                  steps_per_execution=a.steps_per_execution)
+    options = compile_options(a.steps_per_execution, jit_compile=not a.no_jit)  # PyTorch: eager, one step
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), **options)
     print(describe_environment())
     print(f"hidden {a.hidden}, latent {a.latent}, batch {a.batch}, "
-          f"{'binarised' if a.binarise else 'grey levels'}, jit_compile={not a.no_jit}, "
-          f"steps_per_execution={a.steps_per_execution}", flush=True)
+          f"{'binarised' if a.binarise else 'grey levels'}, jit_compile={options['jit_compile']}, "
+          f"steps_per_execution={options['steps_per_execution']}", flush=True)
     timer, seconds = EpochTimer(), []
     for epoch in range(1, a.epochs + 1):
         model.fit(train, epochs=1, verbose=0, shuffle=False, callbacks=[timer])
