@@ -285,7 +285,7 @@ def check_batch_norm(build_encoder, build_decoder, latent_dim=3):
     networks = [("build_encoder_bn", build_encoder, [(None, latent_dim)] * 2),
                 ("build_decoder_bn", build_decoder, [(None, 28, 28, 1)])]
     for name, build, shapes in networks:
-        model = build(latent_dim)
+        model = _call(build, name, f"latent_dim = {latent_dim}", latent_dim)
         got_shapes = [tuple(output.shape) for output in model.outputs]
         if got_shapes != shapes:
             raise CheckFailed(f"{name}({latent_dim}) has outputs of shapes {got_shapes}; expected {shapes}")

@@ -409,6 +409,8 @@ def test_gaussian_or_salt_and_pepper_check():
 def test_a_crashing_answer_is_a_check_failure():
     with pytest.raises(checks.CheckFailed, match="kl_fn on .* raised ZeroDivisionError"):
         checks.check_kl(lambda z_mean, z_log_var: 1 / 0)
+    with pytest.raises(checks.CheckFailed, match="build_encoder_bn on latent_dim = 3 raised ZeroDivisionError"):
+        checks.check_batch_norm(lambda latent_dim: 1 / 0, lambda latent_dim: None)
 
 
 def test_keras_ops_answers_pass():
