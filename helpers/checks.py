@@ -392,3 +392,138 @@ def check_uncertainty_score(score_fn):
     over pixels of the standard deviation over the samples."""
     _check_stored("check_uncertainty_score", score_fn, "score_fn",
                   " The samples are on axis 0: take the std over axis 0, then the mean over each image's pixels.")
+
+
+# --- 05 · posterior collapse, β and the rate–distortion trade-off ---
+
+
+def causal_mask_reference(kernel_size, mask_type):
+    """Reference: a (k, k) PixelCNN mask, 1 where the kernel may look (rows above; the left of the centre
+    row; the centre itself only for mask "B")."""
+    mask = np.zeros((kernel_size, kernel_size))
+    centre = kernel_size // 2
+    mask[:centre] = 1.0
+    mask[centre, :centre + (mask_type == "B")] = 1.0
+    return mask
+
+
+def check_causal_mask(mask_fn):
+    """Check ``mask_fn(kernel_size, mask_type)``: the (k, k) mask of a masked convolution, "A" or "B"."""
+    cases = [(3, "A"), (3, "B"), (5, "A"), (7, "B"), (1, "B")]
+    for kernel_size, mask_type in cases:
+        expected = causal_mask_reference(kernel_size, mask_type)
+        other = causal_mask_reference(kernel_size, "B" if mask_type == "A" else "A")
+        hints = [
+            (lambda got, o=other: kernel_size > 1 and np.array_equal(got, o),
+             'mask "A" hides the centre pixel (the pixel being predicted), mask "B" lets it through'),
+            (lambda got, e=expected: np.array_equal(got, e[::-1]) or np.array_equal(got, e.T),
+             "the past is the rows ABOVE the centre and, in the centre row, the pixels to its LEFT (raster order)"),
+            (lambda got, e=expected: np.array_equal(got, 1 - e), "you marked the pixels to hide with 1: 1 means 'may look'"),
+            (lambda got, e=expected: np.array_equal(got[kernel_size // 2], np.r_[e[kernel_size // 2, :kernel_size // 2 + 1],
+                                                                            np.ones(kernel_size - kernel_size // 2 - 1)]),
+             "in the centre row only the pixels LEFT of the centre are in the past"),
+        ]
+        try:
+            got = mask_fn(kernel_size, mask_type)
+        except Exception as error:
+            raise CheckFailed(f"mask_fn({kernel_size}, {mask_type!r}) raised {type(error).__name__}: {error}") from error
+        _compare("mask_fn", f'kernel_size = {kernel_size}, mask "{mask_type}"', got, expected, hints,
+                 f" Return a ({kernel_size}, {kernel_size}) array of 0s and 1s.")
+    _passed("check_causal_mask", len(cases))
+
+
+def check_free_bits_kl(penalty_fn):
+    """Check ``penalty_fn(kl_per_dimension, free_bits)``: Σ_j max(λ, mean over the batch of KL_j),
+    from a (batch, latent) array of per-example, per-dimension KLs (Kingma et al., 2016)."""
+    rng = np.random.default_rng(505)
+    cases = [
+        ("a batch of 4, 3 dimensions, λ = 0.5", rng.exponential(0.6, size=(4, 3)), 0.5),
+        ("λ = 0: the plain KL", rng.exponential(1.0, size=(5, 4)), 0.0),
+        ("every dimension below λ = 2", rng.uniform(0, 0.5, size=(3, 6)), 2.0),
+        ("examples on both sides of λ = 1 in one dimension", np.array([[0.2, 3.0], [1.9, 0.1], [0.3, 0.4]]), 1.0),
+    ]
+    for case, kl, free_bits in cases:
+        expected = np.asarray(np.maximum(kl.mean(axis=0), free_bits).sum())
+        hints = [
+            (lambda got, kl=kl, fb=free_bits: np.allclose(got, np.maximum(kl, fb).sum(axis=1).mean()),
+             "average the KL over the batch first, then apply max(λ, ·) to each dimension: the floor is on the "
+             "batch average, not on every example"),
+            (lambda got, kl=kl, fb=free_bits: np.allclose(got, max(fb, kl.mean(axis=0).sum())),
+             "the floor λ applies to each latent dimension, not to the total KL"),
+            (lambda got, kl=kl, fb=free_bits: np.allclose(got, np.minimum(kl.mean(axis=0), fb).sum()),
+             "max, not min: below λ nats a dimension costs a flat λ"),
+            (lambda got, kl=kl, fb=free_bits: np.allclose(got, np.maximum(kl.mean(axis=0), fb).mean()),
+             "sum over the latent dimensions, don't average them"),
+        ]
+        _compare("penalty_fn", case, penalty_fn(kl.astype(np.float32), free_bits), expected, hints,
+                 " Return one number: the penalty for the whole batch.")
+    _passed("check_free_bits_kl", len(cases))
+
+
+def cyclical_beta_reference(epoch, cycle_epochs, ramp_fraction=0.5):
+    """Reference (Fu et al., 2019): β rises linearly from 0 to 1 over the first ramp_fraction of every
+    cycle of cycle_epochs epochs (epoch counted from 0), then stays at 1 until the cycle ends."""
+    position = (epoch % cycle_epochs) / cycle_epochs
+    return min(1.0, position / ramp_fraction)
+
+
+def check_cyclical_beta(beta_fn):
+    """Check ``beta_fn(epoch, cycle_epochs, ramp_fraction=0.5)``: the cyclical KL weight of Fu et al. (2019)."""
+    cases = [("cycles of 4 epochs, ramp 0.5 (the default)", 8, 4, None),
+             ("cycles of 3 epochs, ramp 1.0", 7, 3, 1.0),
+             ("cycles of 5 epochs, ramp 0.4", 10, 5, 0.4)]
+    for case, epochs, cycle, ramp in cases:
+        options = {} if ramp is None else {"ramp_fraction": ramp}
+        ramp = 0.5 if ramp is None else ramp
+        expected = np.array([cyclical_beta_reference(e, cycle, ramp) for e in range(epochs)])
+        hints = [
+            (lambda got, c=cycle, r=ramp: np.allclose(got, [cyclical_beta_reference(e + 1, c, r) for e in range(epochs)]),
+             "epochs are counted from 0, and the first epoch of every cycle has β = 0"),
+            (lambda got, c=cycle, r=ramp: np.allclose(got, [min(1.0, e / c / r) for e in range(epochs)]),
+             "β must restart from 0 at the start of every cycle: take the epoch modulo cycle_epochs"),
+            (lambda got: np.max(got) > 1, "β never exceeds 1: clip it once the ramp is over"),
+        ]
+        try:
+            got = [float(beta_fn(e, cycle, **options)) for e in range(epochs)]
+        except Exception as error:
+            raise CheckFailed(f"beta_fn(epoch, {cycle}{', ramp_fraction=' + str(ramp) if options else ''}) raised "
+                              f"{type(error).__name__}: {error}") from error
+        _compare("beta_fn", f"{case}, epochs 0 to {epochs - 1}", np.array(got), expected, hints)
+    _passed("check_cyclical_beta", len(cases))
+
+
+def nearest_centroid_accuracy_reference(z_train, y_train, z_test, y_test):
+    """Reference: the share of test codes whose nearest class mean (of the training codes) has their label."""
+    labels = np.unique(y_train)
+    centroids = np.stack([z_train[y_train == label].mean(axis=0) for label in labels])
+    distances = ((z_test[:, None, :] - centroids[None]) ** 2).sum(axis=-1)
+    return np.mean(labels[distances.argmin(axis=1)] == y_test)
+
+
+def check_nearest_centroid_accuracy(accuracy_fn):
+    """Check ``accuracy_fn(z_train, y_train, z_test, y_test)``: accuracy of the nearest-class-mean classifier."""
+    rng = np.random.default_rng(55)
+    cases = []
+    for case, classes, dims, spread in (("3 well separated classes in 2-D", 3, 2, 0.3),
+                                        ("5 overlapping classes in 4-D", 5, 4, 1.5),
+                                        ("labels 2, 5 and 7 in 3-D", 3, 3, 1.0)):
+        centres = rng.normal(scale=2.0, size=(classes, dims))
+        names = np.array([2, 5, 7]) if case.startswith("labels") else np.arange(classes)
+        y_train, y_test = rng.integers(classes, size=60), rng.integers(classes, size=40)
+        z_train = centres[y_train] + rng.normal(scale=spread, size=(60, dims))
+        z_test = centres[y_test] + rng.normal(scale=spread, size=(40, dims))
+        cases.append((case, z_train, names[y_train], z_test, names[y_test]))
+    for case, z_train, y_train, z_test, y_test in cases:
+        expected = np.asarray(nearest_centroid_accuracy_reference(z_train, y_train, z_test, y_test))
+        one_nn = np.mean(y_train[((z_test[:, None] - z_train[None]) ** 2).sum(-1).argmin(axis=1)] == y_test)
+        hints = [
+            (lambda got, e=expected: np.allclose(got, 100 * e), "return a fraction between 0 and 1, not a percentage"),
+            (lambda got, e=one_nn: not np.isclose(e, expected) and np.allclose(got, e),
+             "that is the nearest training code (1-NN); compare with the mean code of each class instead"),
+            (lambda got, e=nearest_centroid_accuracy_reference(z_test, y_test, z_test, y_test):
+             not np.isclose(e, expected) and np.allclose(got, e),
+             "compute the class means from the training codes, not the test codes"),
+        ]
+        _compare("accuracy_fn", case, accuracy_fn(z_train, y_train, z_test, y_test), expected, hints,
+                 " Return one number, the accuracy on the test codes.")
+    _passed("check_nearest_centroid_accuracy", len(cases))
