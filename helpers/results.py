@@ -62,7 +62,7 @@ TABLE_START, TABLE_END = "<!-- results-table:start -->", "<!-- results-table:end
 def save_results(notebook_id, figures):
     """Write ``figures`` (a JSON-serialisable dict) with the environment and date; return the path.
 
-    ``figures`` needs ``title``, ``headline`` (a dict of label -> number, shown in the README),
+    ``figures`` needs ``title``, ``headline`` (a dict of label -> number or list of numbers, shown in the README),
     ``epochs`` and ``wall_time_s``; anything else is kept as it is.
     """
     missing = [key for key in REQUIRED if key not in figures] if isinstance(figures, dict) else list(REQUIRED)
@@ -101,16 +101,26 @@ def results_table(folder=None):
     ]
     for path in sorted(folder.glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
-        headline = "; ".join(f"{label} {value:.2f}" for label, value in record["headline"].items())
+        headline = "; ".join(f"{label} {_number(value)}" for label, value in record["headline"].items())
+        epochs = record["epochs"]
+        if isinstance(epochs, dict):  # epochs per model
+            epochs = " + ".join(f"{count} ({model})" for model, count in epochs.items())
         env = record["environment"]
         machine = f"{env['device']}, {env['cpu_count']} cores, {_backend_label(env)}, Keras {env['keras']}"
         rows.append(
-            f"| {record['notebook']} · {record['title']} | {headline} | {record['epochs']} "
+            f"| {record['notebook']} · {record['title']} | {headline} | {epochs} "
             f"| {record['wall_time_s'] / 60:.1f} min | {machine} |"
         )
     if len(rows) == 2:
         rows.append("| (no full run recorded yet) | | | | |")
     return "\n".join(rows)
+
+
+def _number(value):
+    """A headline figure to two decimals; a list of them (one per setting) joined by slashes."""
+    if isinstance(value, (list, tuple)):
+        return " / ".join(f"{v:.2f}" for v in value)
+    return f"{value:.2f}"
 
 
 def _backend_label(env):

@@ -56,6 +56,14 @@ def test_results_table_rows(workdir, monkeypatch):
     assert "| 02_dense_vae · Dense VAE | test −ELBO (nats) 95.12 | 30 | 9.0 min | CPU, 2 cores, JAX 0.10.2, Keras 3.15.1 |" in table
 
 
+def test_results_table_shows_lists_of_figures_and_epochs_per_model(workdir, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    results.save_results("04_denoising_vae", {**FIGURES, "headline": {"PSNR @0.1 / @0.5 (dB)": [30.123, 19.5]},
+                                              "epochs": {"model a": 6, "model b": 4}})
+    table = results.results_table(workdir / "results")
+    assert "| PSNR @0.1 / @0.5 (dB) 30.12 / 19.50 | 6 (model a) + 4 (model b) |" in table
+
+
 def test_readme_table_matches_the_committed_results():
     """The README's results table is generated from results/*.json: regenerate it after a full run
     with `python scripts/update_readme_results.py`."""
