@@ -38,7 +38,7 @@ from helpers import data  # noqa: E402
 IMAGE_SHAPE = (28, 28, 1)
 
 
-# --- the seed-000 / keras.io network, in Keras 3 -------------------------------------------------
+# --- the keras.io network, in Keras 3 -------------------------------------------------------------
 
 def keras_io_encoder(latent_dim):
     inputs = keras.Input(IMAGE_SHAPE)

@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # written in pieces, so that this file does not name what it forbids
 FORBIDDEN = re.compile("|".join([
-    "seed" + r" (document|00[0-2])",      # the documents the project grew from
+    "seed" + r"[ _-]?(document|00[0-9])",  # the documents the project grew from
     r"\.\./" + "shared",                  # a folder beside the checkout
     "shared" + "/(tools|data|seeds)",
     "torch" + "_reference",               # a script that is not in the repository
@@ -36,4 +36,5 @@ def test_no_tracked_file_names_anything_outside_the_repository():
 
 def test_the_pattern_catches_what_it_should():
     assert FORBIDDEN.search("as in seed " + "002's network") and FORBIDDEN.search("MNIST_PATH=../" + "shared" + "/data")
+    assert FORBIDDEN.search("the seed" + "-000 network")
     assert not FORBIDDEN.search("seeded with SEED = 42; a fixed seed of 0")
