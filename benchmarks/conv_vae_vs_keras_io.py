@@ -87,46 +87,29 @@ def our_decoder(latent_dim, hidden=256):
 NETWORKS = {"ours": (our_encoder, our_decoder), "keras_io": (keras_io_encoder, keras_io_decoder)}
 
 
-# --- the VAE step (notebook 03's, with the sampling written out) ----------------------------------
+# --- the VAE (the lessons' pattern: Keras's own fit calls compute_loss; the sampling written out) ------
 
 class VAE(keras.Model):
     def __init__(self, encoder, decoder, seed=0, **kwargs):
         super().__init__(**kwargs)
         self.encoder, self.decoder = encoder, decoder
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.built = True  # the encoder and decoder are built functional models
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
         self.kl_tracker = keras.metrics.Mean(name="kl")
 
-    @property
-    def metrics(self):
-        return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
-
-    def losses_of(self, x):
-        z_mean, z_log_var = self.encoder(x)
+    def call(self, x, training=False):
+        z_mean, z_log_var = self.encoder(x, training=training)
         epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
-        z = z_mean + ops.exp(0.5 * z_log_var) * epsilon
-        logits = self.decoder(z)
-        reconstruction = ops.mean(ops.sum(ops.binary_crossentropy(x, logits, from_logits=True), axis=(1, 2, 3)))
-        kl = ops.mean(-0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1))
-        return reconstruction, kl
+        return self.decoder(z_mean + ops.exp(0.5 * z_log_var) * epsilon, training=training), z_mean, z_log_var
 
-    def train_step(self, x):
-        with tf.GradientTape() as tape:
-            reconstruction, kl = self.losses_of(x)
-            loss = reconstruction + kl
-        gradients = tape.gradient(loss, self.trainable_weights)
-        self.optimizer.apply(gradients, self.trainable_weights)
-        return self._track(loss, reconstruction, kl)
-
-    def test_step(self, x):
-        reconstruction, kl = self.losses_of(x)
-        return self._track(reconstruction + kl, reconstruction, kl)
-
-    def _track(self, loss, reconstruction, kl):
-        for tracker, value in zip(self.metrics, (loss, reconstruction, kl)):
-            tracker.update_state(value)
-        return {tracker.name: tracker.result() for tracker in self.metrics}
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        logits, z_mean, z_log_var = y_pred
+        reconstruction = ops.sum(ops.binary_crossentropy(x, logits, from_logits=True), axis=(1, 2, 3))
+        kl = -0.5 * ops.sum(1 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1)
+        self.reconstruction_tracker.update_state(reconstruction)
+        self.kl_tracker.update_state(kl)
+        return ops.mean(reconstruction + kl)
 
 
 class EpochTimer(keras.callbacks.Callback):
