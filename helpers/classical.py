@@ -74,6 +74,11 @@ def tone_curve(images, gain, offset):
     """``clip(gain * (images - offset), 0, 1)``: darkens a grey background and brightens faded strokes."""
     images = check_images(np.asarray(images))
     gain, offset = check_level(gain, "gain"), check_level(offset, "offset", high=1.0)
+    return _apply_tone(images, gain, offset)
+
+
+def _apply_tone(images, gain, offset):
+    """The tone curve without input checks, for the tuning loop."""
     return np.clip(gain * (images - offset), 0.0, 1.0).astype(np.float32)
 
 
@@ -96,7 +101,7 @@ def tune(filter_fn, grid, noisy, clean):
         params = dict(zip(grid, values))
         filtered = filter_fn(noisy, **params)
         for gain, offset in itertools.product(GAINS, OFFSETS):
-            score = mean_psnr(clean, np.clip(gain * (filtered - offset), 0, 1))
+            score = mean_psnr(clean, _apply_tone(filtered, gain, offset))
             if score > best[2]:
                 best = (params, (float(gain), float(offset)), score)
     return best
