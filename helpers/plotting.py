@@ -105,18 +105,28 @@ def plot_latent_space(z, labels, ax=None, max_points=None, seed=0):
     return fig
 
 
-def plot_latent_manifold(decoder, n=15, quantile_range=(0.05, 0.95), ax=None):
-    """Decode an ``n`` x ``n`` grid of 2-D latent points, placed at quantiles of N(0, 1).
+def plot_latent_manifold(decoder, n=15, quantile_range=(0.05, 0.95), codes=None, ax=None):
+    """Decode an ``n`` x ``n`` grid of 2-D latent points, placed at quantiles along each axis.
 
-    ``decoder`` maps an array of shape (n*n, 2) to images in [0, 1]; it is called **once** for the
-    whole grid. For a decoder that outputs logits pass e.g. ``lambda z: keras.ops.sigmoid(decoder(z))``.
+    Without ``codes`` the quantiles are those of N(0, 1), the prior; with ``codes`` (an array (N, 2),
+    e.g. the means μ of the test images) they are the codes' own quantiles along each axis, so every
+    column and every row holds the same share of the data. ``decoder`` maps an array of shape (n*n, 2)
+    to images in [0, 1]; it is called **once** for the whole grid. For a decoder that outputs logits
+    pass e.g. ``lambda z: keras.ops.sigmoid(decoder(z))``.
     """
     n = _positive_int(n, "n")
     low, high = quantile_range
     if not 0 < low < high < 1:
         raise ValueError(f"quantile_range must satisfy 0 < low < high < 1, got {quantile_range}")
-    values = np.array([NormalDist().inv_cdf(q) for q in np.linspace(low, high, n)], dtype=np.float32)
-    grid = np.array([[x, y] for y in values[::-1] for x in values], dtype=np.float32)  # top row: high z_2
+    levels = np.linspace(low, high, n)
+    if codes is None:
+        values_x = values_y = np.array([NormalDist().inv_cdf(q) for q in levels], dtype=np.float32)
+    else:
+        codes = np.asarray(codes, dtype=np.float64)
+        if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) < 2 or not np.all(np.isfinite(codes)):
+            raise ValueError(f"codes must be a finite array of shape (N >= 2, 2), got shape {codes.shape}")
+        values_x, values_y = (np.quantile(codes[:, axis], levels).astype(np.float32) for axis in (0, 1))
+    grid = np.array([[x, y] for y in values_y[::-1] for x in values_x], dtype=np.float32)  # top row: high z_2
     try:
         decoded = np.asarray(decoder(grid))
     except Exception as error:
@@ -130,11 +140,16 @@ def plot_latent_manifold(decoder, n=15, quantile_range=(0.05, 0.95), ax=None):
     size = squares.shape[1] + 2
     _show_mosaic(ax, _mosaic(squares, n, n))
     ticks = np.arange(n) * size + size / 2
-    ax.set_xticks(ticks, [f"{v:.1f}" for v in values], fontsize=7)
-    ax.set_yticks(ticks, [f"{v:.1f}" for v in values[::-1]], fontsize=7)
+    ax.set_xticks(ticks, [_tick(v) for v in values_x], fontsize=7)
+    ax.set_yticks(ticks, [_tick(v) for v in values_y[::-1]], fontsize=7)
     ax.set_xlabel("$z_1$")
     ax.set_ylabel("$z_2$")
     return fig
+
+
+def _tick(value):
+    """One decimal, and never "-0.0": a value that rounds to zero reads 0.0."""
+    return f"{round(float(value), 1) + 0.0:.1f}"
 
 
 def plot_history(history, terms=None):

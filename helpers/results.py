@@ -7,8 +7,11 @@ the figures of a full run.
 import json
 import platform
 from datetime import datetime, timezone
+from pathlib import Path
 
-from helpers.config import fast_mode, output_dir
+import numpy as np
+
+from helpers.config import fast_mode, output_dir, project_root
 
 
 def environment():
@@ -86,10 +89,76 @@ def save_results(notebook_id, figures):
 
 def load_results(notebook_id):
     """Read the committed results of a full run of one notebook."""
-    path = output_dir("results") / f"{notebook_id}.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist: run notebook {notebook_id} in full mode first")
+    path = committed_file(f"results/{notebook_id}.json", f"run notebook {notebook_id} in full mode first")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def save_per_image(notebook_id, name, values):
+    """Write per-image figures (a 1-D float array, e.g. one NLL per test image) next to the results JSON.
+
+    Another notebook compares itself with them image by image (``load_per_image``). Fast mode writes
+    to ``results/fast/``, as ``save_results`` does.
+    """
+    values = np.asarray(values)
+    if values.ndim != 1 or values.size == 0 or not np.issubdtype(values.dtype, np.floating):
+        raise ValueError(f"values must be a non-empty 1-D float array, got {values.dtype} of shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"values must be finite; {int(np.sum(~np.isfinite(values)))} are NaN or infinite")
+    folder = output_dir("results") / ("fast" if fast_mode() else "")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{notebook_id}_{name}.npy"
+    np.save(path, values.astype(np.float32))
+    return path
+
+
+def load_per_image(notebook_id, name):
+    """Read per-image figures saved by a full run of one notebook, as a float32 array."""
+    return np.load(committed_file(f"results/{notebook_id}_{name}.npy", f"run notebook {notebook_id} in full mode first"))
+
+
+def load_benchmark(name):
+    """Read a benchmark's committed figures, ``benchmarks/results/<name>.json`` (see benchmarks/README.md)."""
+    path = committed_file(f"benchmarks/results/{name}.json", f"run benchmarks/{name}.py in full first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def committed_file(relative_path, how_to_make):
+    """A file committed to the repository, by its path from the repository root.
+
+    In a checkout it is read where it is. Outside one (on Colab, where only the helpers are installed)
+    it is downloaded once from the repository named in the package's metadata, into ``committed/``.
+    """
+    local = (project_root() or Path.cwd()) / relative_path
+    if local.is_file():
+        return local
+    if project_root() is not None:
+        raise FileNotFoundError(f"{local} does not exist: {how_to_make}")
+    cached = Path.cwd() / "committed" / relative_path
+    if not cached.is_file():
+        _download(relative_path, cached, how_to_make)
+    return cached
+
+
+def _download(relative_path, destination, how_to_make):
+    from importlib.metadata import PackageNotFoundError, metadata
+    from urllib.request import urlretrieve
+
+    try:
+        urls = metadata("vae-notebooks-helpers").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    repository = next((url.split(",", 1)[1].strip() for url in urls if url.lower().startswith("repository")), None)
+    if repository is None or not repository.startswith("https://github.com/"):
+        raise FileNotFoundError(f"{relative_path} is not here and no GitHub repository is known to fetch it from: "
+                                f"{how_to_make}")
+    url = f"https://raw.githubusercontent.com/{repository.removeprefix('https://github.com/').strip('/')}/main/{relative_path}"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        urlretrieve(url, destination)
+    except OSError as error:
+        destination.unlink(missing_ok=True)
+        raise FileNotFoundError(f"{relative_path} is not here and could not be downloaded from {url} ({error}): "
+                                f"{how_to_make}") from error
 
 
 def results_table(folder=None):

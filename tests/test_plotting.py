@@ -103,6 +103,27 @@ def test_plot_latent_manifold_decodes_once_at_normal_quantiles():
     assert len(fig.axes) == 1 and fig.axes[0].images[0].get_array().shape == (5 * 30, 5 * 30)
 
 
+def test_plot_latent_manifold_at_quantiles_of_the_codes_without_minus_zero_ticks():
+    calls = []
+
+    def decoder(z):
+        calls.append(z.copy())
+        return np.zeros((len(z), 784), dtype=np.float32)
+
+    codes = np.stack([np.linspace(-4, 4, 101), np.linspace(-0.04, 8, 101)], axis=1)  # axis 1 from -0.04 to 8
+    fig = plotting.plot_latent_manifold(decoder, n=3, quantile_range=(0.01, 0.99), codes=codes)
+    z = calls[0]
+    np.testing.assert_allclose(np.unique(z[:, 0]), [-3.92, 0.0, 3.92], atol=1e-5)
+    np.testing.assert_allclose(np.unique(z[:, 1]), [0.0404, 3.98, 7.9196], atol=1e-4)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["-3.9", "0.0", "3.9"]
+    assert "-0.0" not in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert plotting._tick(-0.04) == "0.0" and plotting._tick(-0.06) == "-0.1"
+    with pytest.raises(ValueError, match="codes must be a finite array of shape"):
+        plotting.plot_latent_manifold(decoder, codes=np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="codes must be a finite array"):
+        plotting.plot_latent_manifold(decoder, codes=np.array([[0.0, np.nan], [1.0, 1.0]]))
+
+
 def test_plot_latent_manifold_rejects_logits_and_bad_parameters():
     with pytest.raises(ValueError, match="outside \\[0, 1\\].*sigmoid"):
         plotting.plot_latent_manifold(lambda z: np.full((len(z), 784), 3.0), n=3)

@@ -2,6 +2,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from helpers import results
@@ -13,10 +14,15 @@ ENV = {"python": "3.11", "keras": "3.15.1", "backend": "jax", "backend_version":
        "device": "CPU", "cpu_count": 2}
 
 
+def no_network(relative_path, destination, how_to_make):
+    raise FileNotFoundError(f"{relative_path}: {how_to_make}")
+
+
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(results, "environment", lambda: ENV)
+    monkeypatch.setattr(results, "_download", no_network)
     return tmp_path
 
 
@@ -85,3 +91,52 @@ def test_describe_environment_names_the_running_backend():
 
     line = results.describe_environment()
     assert f"Keras {keras.__version__} on {keras.backend.backend()} " in line and "device: " in line
+
+
+def test_per_image_figures_round_trip_and_fast_mode_writes_aside(workdir, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    path = results.save_per_image("02_dense_vae", "iw_nll", np.array([89.5, 91.25]))
+    assert path == workdir / "results" / "02_dense_vae_iw_nll.npy"
+    np.testing.assert_array_equal(results.load_per_image("02_dense_vae", "iw_nll"), [89.5, 91.25])
+    monkeypatch.setenv("VAE_FAST", "1")
+    assert results.save_per_image("03_conv_vae", "iw_nll", np.ones(3)).parent.name == "fast"
+    with pytest.raises(FileNotFoundError, match="run notebook 03_conv_vae in full mode"):
+        results.load_per_image("03_conv_vae", "iw_nll")
+
+
+@pytest.mark.parametrize("values, message", [
+    (np.ones((2, 2)), "1-D float"), (np.arange(3), "1-D float"), (np.array([]), "1-D float"),
+    (np.array([1.0, np.nan]), "1 are NaN"),
+])
+def test_save_per_image_rejects_bad_values(workdir, values, message):
+    with pytest.raises(ValueError, match=message):
+        results.save_per_image("02_dense_vae", "iw_nll", values)
+
+
+def test_committed_files_outside_a_checkout_come_from_the_repository(tmp_path, monkeypatch):
+    """On Colab only the helpers are installed: a committed file is fetched once from GitHub, then cached."""
+    monkeypatch.chdir(tmp_path)
+    fetched = []
+
+    def fake_urlretrieve(url, destination):
+        fetched.append(url)
+        Path(destination).write_text('{"headline": {"a": 1}}')
+
+    monkeypatch.setattr("urllib.request.urlretrieve", fake_urlretrieve)
+    assert results.load_results("02_dense_vae") == {"headline": {"a": 1}}
+    assert results.load_results("02_dense_vae") == {"headline": {"a": 1}}
+    assert fetched == ["https://raw.githubusercontent.com/vae-notebooks/vae-notebooks/main/results/02_dense_vae.json"]
+
+    def offline(url, destination):
+        raise OSError("no network")
+
+    monkeypatch.setattr("urllib.request.urlretrieve", offline)
+    with pytest.raises(FileNotFoundError, match="could not be downloaded.*run benchmarks/x.py in full first"):
+        results.load_benchmark("x")
+    assert not (tmp_path / "committed" / "benchmarks" / "results" / "x.json").exists()
+
+
+def test_committed_files_in_a_checkout_are_never_downloaded():
+    assert results.load_results("02_dense_vae")["notebook"] == "02_dense_vae"
+    with pytest.raises(FileNotFoundError, match="does not exist: run notebook 99_none in full mode first"):
+        results.load_results("99_none")
