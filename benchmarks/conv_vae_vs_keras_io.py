@@ -3,7 +3,7 @@
 Both networks are trained with notebooks 02 and 03's recipe: the first 50,000 training images (the
 last 10,000 are their validation set), a fresh binarisation of every batch each epoch (drawn in the
 tf.data pipeline after batching), Bernoulli likelihood from logits summed over pixels plus the analytic
-KL, Adam with a learning rate decayed along a cosine from 1e-3 to 1e-4 over the run, batch 128,
+KL, Adam with a learning rate decayed along a cosine from 1e-3 to 1e-4 over the run, batch 64 (notebook 03's),
 ``jit_compile=True``, ``steps_per_execution=32``, the same number of epochs. Then each is scored on the
 notebooks' fixed binarisation of the 10,000 test images (seed 44): the test -ELBO in nats per image,
 with z sampled from q(z|x) (the ELBO, not a reconstruction from the mean).
@@ -14,16 +14,25 @@ last 3x3 Conv2DTranspose to one channel), rewritten in Keras 3 with the same lay
 output is dropped so that the loss is computed from logits, as for our network.
 
 Prints, for each network: parameters, seconds per epoch (the first epoch includes compilation and
-is shown apart), and the test -ELBO with its two terms. Run it on an otherwise idle machine:
+is shown apart), and the test -ELBO with its two terms, and writes them to a JSON file that notebook 03
+reads (``--output``, default ``benchmarks/results/conv_vae_vs_keras_io.json``). Run it on an otherwise
+idle machine; the committed runs (benchmarks/README.md):
 
-    MNIST_PATH=path/to/mnist.npz python benchmarks/conv_vae_vs_keras_io.py --epochs 3
+    MNIST_PATH=path/to/mnist.npz python benchmarks/conv_vae_vs_keras_io.py --epochs 10
+    MNIST_PATH=path/to/mnist.npz python benchmarks/conv_vae_vs_keras_io.py --networks ours --latent-dim 32 \
+        --epochs 12 --batch-size 128 --output benchmarks/results/conv_vae_batch_128.json
+    MNIST_PATH=path/to/mnist.npz python benchmarks/conv_vae_vs_keras_io.py --networks ours --latent-dim 32 \
+        --epochs 12 --batch-size 64 --output benchmarks/results/conv_vae_batch_64.json
 
 Notebook 03 holds the lesson's copy of ``our_encoder``/``our_decoder``; keep the two in step.
 """
 
 import argparse
+import json
 import os
+import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -34,6 +43,9 @@ import tensorflow as tf  # noqa: E402
 from keras import layers, ops  # noqa: E402
 
 from helpers import data  # noqa: E402
+from helpers.results import environment  # noqa: E402
+
+OUTPUT = Path(__file__).resolve().parent / "results" / "conv_vae_vs_keras_io.json"
 
 IMAGE_SHAPE = (28, 28, 1)
 
@@ -84,7 +96,7 @@ def our_decoder(latent_dim, hidden=256):
     return keras.Model(inputs, logits, name="decoder")
 
 
-NETWORKS = {"ours": (our_encoder, our_decoder), "keras_io": (keras_io_encoder, keras_io_decoder)}
+NETWORKS = {"ours": (our_encoder, our_decoder), "keras.io": (keras_io_encoder, keras_io_decoder)}
 
 
 # --- the VAE (the lessons' pattern: Keras's own fit calls compute_loss; the sampling written out) ------
@@ -141,9 +153,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--latent-dim", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--networks", nargs="+", choices=sorted(NETWORKS), default=["ours", "keras_io"])
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--networks", nargs="+", choices=sorted(NETWORKS), default=["ours", "keras.io"])
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--output", type=Path, default=OUTPUT,
+                        help="where to write the figures as JSON (default: benchmarks/results/)")
     args = parser.parse_args()
 
     (x_train, _), (x_test, _) = data.load_mnist()
@@ -167,19 +181,31 @@ def main():
         vae.fit(train, epochs=args.epochs, verbose=2, callbacks=[timer])
         test = vae.evaluate(tf.data.Dataset.from_tensor_slices(x_test_binary).batch(500), verbose=0,
                             return_dict=True)
-        params = vae.encoder.count_params() + vae.decoder.count_params()
         later = timer.seconds[1:] or timer.seconds
-        results[name] = (params, timer.seconds[0], float(np.mean(later)), test)
+        results[name] = {"parameters": vae.encoder.count_params() + vae.decoder.count_params(),
+                         "first_epoch_seconds": round(timer.seconds[0], 1),
+                         "seconds_per_epoch": round(float(np.median(later)), 1),
+                         "seconds_per_epoch_range": [round(min(later), 1), round(max(later), 1)],
+                         "test_negative_elbo": round(test["loss"], 2),
+                         "reconstruction": round(test["reconstruction"], 2), "kl": round(test["kl"], 2)}
         print(f"{name}: test -ELBO {test['loss']:.2f} nats (reconstruction {test['reconstruction']:.2f}, "
-              f"KL {test['kl']:.2f}); first epoch {timer.seconds[0]:.1f} s, later epochs {np.mean(later):.1f} s",
-              flush=True)
+              f"KL {test['kl']:.2f}); first epoch {timer.seconds[0]:.1f} s, later epochs median "
+              f"{np.median(later):.1f} s", flush=True)
 
-    print(f"\n| network | parameters | s/epoch (first, incl. compile) | s/epoch (later) | test -ELBO "
-          f"after {args.epochs} epochs (nats) | reconstruction | KL |")
+    print(f"\n| network | parameters | s/epoch (first, incl. compile) | s/epoch (median of the later ones, range) "
+          f"| test -ELBO after {args.epochs} epochs (nats) | reconstruction | KL |")
     print("|---|---|---|---|---|---|---|")
-    for name, (params, first, later, test) in results.items():
-        print(f"| {name} | {params:,} | {first:.1f} | {later:.1f} | {test['loss']:.2f} "
-              f"| {test['reconstruction']:.2f} | {test['kl']:.2f} |")
+    for name, row in results.items():
+        low, high = row["seconds_per_epoch_range"]
+        print(f"| {name} | {row['parameters']:,} | {row['first_epoch_seconds']:.1f} | {row['seconds_per_epoch']:.1f} "
+              f"({low:.1f}–{high:.1f}) | {row['test_negative_elbo']:.2f} | {row['reconstruction']:.2f} | {row['kl']:.2f} |")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps({
+        "benchmark": "conv_vae_vs_keras_io", "command": " ".join(["python benchmarks/conv_vae_vs_keras_io.py", *sys.argv[1:]]),
+        "environment": environment(), "epochs": args.epochs, "latent_dim": args.latent_dim,
+        "batch_size": args.batch_size, "training_images": len(x_train), "test_images": len(x_test),
+        "networks": results}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
 
 
 if __name__ == "__main__":

@@ -275,7 +275,7 @@ def gaussian_nll_images_cases():
 
 
 def kl_per_dimension_cases():
-    (kl_per_dimension,) = solution_functions("03_conv_vae_solutions.ipynb", "kl_per_dimension")
+    (kl_per_dimension,) = solution_functions("04_denoising_vae_solutions.ipynb", "kl_per_dimension")
     cases = []
     for name, z_mean, z_log_var in gaussian_inputs():
         z_mean, z_log_var = f32(z_mean), f32(z_log_var)
