@@ -89,8 +89,8 @@ def save_results(notebook_id, figures):
 
 def load_results(notebook_id):
     """Read the committed results of a full run of one notebook."""
-    path = committed_file(f"results/{notebook_id}.json", f"run notebook {notebook_id} in full mode first")
-    return json.loads(path.read_text(encoding="utf-8"))
+    how_to_make = f"run notebook {notebook_id} in full mode first"
+    return _read_json(committed_file(f"results/{notebook_id}.json", how_to_make), how_to_make)
 
 
 def save_per_image(notebook_id, name, values):
@@ -113,13 +113,28 @@ def save_per_image(notebook_id, name, values):
 
 def load_per_image(notebook_id, name):
     """Read per-image figures saved by a full run of one notebook, as a float32 array."""
-    return np.load(committed_file(f"results/{notebook_id}_{name}.npy", f"run notebook {notebook_id} in full mode first"))
+    how_to_make = f"run notebook {notebook_id} in full mode first"
+    path = committed_file(f"results/{notebook_id}_{name}.npy", how_to_make)
+    try:
+        values = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{path} is not a readable NumPy array ({error}): {how_to_make}") from error
+    if values.ndim != 1 or not np.issubdtype(values.dtype, np.floating):
+        raise ValueError(f"{path} holds a {values.dtype} array of shape {values.shape}, expected 1-D floats: {how_to_make}")
+    return values
 
 
 def load_benchmark(name):
     """Read a benchmark's committed figures, ``benchmarks/results/<name>.json`` (see benchmarks/README.md)."""
-    path = committed_file(f"benchmarks/results/{name}.json", f"run benchmarks/{name}.py in full first")
-    return json.loads(path.read_text(encoding="utf-8"))
+    how_to_make = f"run benchmarks/{name}.py in full first"
+    return _read_json(committed_file(f"benchmarks/results/{name}.json", how_to_make), how_to_make)
+
+
+def _read_json(path, how_to_make):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ValueError(f"{path} is not valid JSON ({error}): {how_to_make}") from error
 
 
 def committed_file(relative_path, how_to_make):

@@ -140,3 +140,21 @@ def test_committed_files_in_a_checkout_are_never_downloaded():
     assert results.load_results("02_dense_vae")["notebook"] == "02_dense_vae"
     with pytest.raises(FileNotFoundError, match="does not exist: run notebook 99_none in full mode first"):
         results.load_results("99_none")
+
+
+def test_load_per_image_rejects_a_broken_file(workdir, monkeypatch):
+    monkeypatch.setenv("VAE_FAST", "0")
+    (workdir / "results").mkdir()
+    (workdir / "results" / "02_dense_vae_iw_nll.npy").write_bytes(b"not numpy")
+    with pytest.raises(ValueError, match="not a readable NumPy array.*run notebook 02_dense_vae in full mode"):
+        results.load_per_image("02_dense_vae", "iw_nll")
+    np.save(workdir / "results" / "02_dense_vae_iw_nll.npy", np.ones((2, 2)))
+    with pytest.raises(ValueError, match="shape \\(2, 2\\), expected 1-D floats"):
+        results.load_per_image("02_dense_vae", "iw_nll")
+
+
+def test_load_results_rejects_a_broken_file(workdir):
+    (workdir / "results").mkdir()
+    (workdir / "results" / "02_dense_vae.json").write_text("{ truncated")
+    with pytest.raises(ValueError, match="02_dense_vae.json is not valid JSON.*run notebook 02_dense_vae in full mode"):
+        results.load_results("02_dense_vae")
