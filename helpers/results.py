@@ -80,11 +80,16 @@ def save_results(notebook_id, figures):
         "environment": environment(),
         **figures,
     }
-    folder = output_dir("results") / ("fast" if fast_mode() else "")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{notebook_id}.json"
+    path = _written_results() / f"{notebook_id}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _written_results():
+    """Where a run writes its results: ``results/``, or the ignored ``results/fast/`` in fast mode."""
+    folder = output_dir("results") / ("fast" if fast_mode() else "")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def load_results(notebook_id):
@@ -104,9 +109,7 @@ def save_per_image(notebook_id, name, values):
         raise ValueError(f"values must be a non-empty 1-D float array, got {values.dtype} of shape {values.shape}")
     if not np.all(np.isfinite(values)):
         raise ValueError(f"values must be finite; {int(np.sum(~np.isfinite(values)))} are NaN or infinite")
-    folder = output_dir("results") / ("fast" if fast_mode() else "")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{notebook_id}_{name}.npy"
+    path = _written_results() / f"{notebook_id}_{name}.npy"
     np.save(path, values.astype(np.float32))
     return path
 
