@@ -275,12 +275,12 @@ def check_traversal_grid(grid_fn):
 
 
 def check_batch_norm(build_encoder, build_decoder, latent_dim=3):
-    """Check the builders put Conv → BatchNormalization → ReLU everywhere a convolution had a ReLU."""
+    """Check the builders put Conv → BatchNormalization → activation wherever a convolution had an activation."""
     from keras import layers
 
-    def is_relu(layer):
+    def is_activation(layer):  # a ReLU layer, or an Activation layer with a non-linear function (SiLU, ReLU, ...)
         return isinstance(layer, layers.ReLU) or (isinstance(layer, layers.Activation)
-                                                  and getattr(layer.activation, "__name__", "") == "relu")
+                                                  and getattr(layer.activation, "__name__", "") != "linear")
 
     networks = [("build_encoder_bn", build_encoder, [(None, latent_dim)] * 2),
                 ("build_decoder_bn", build_decoder, [(None, 28, 28, 1)])]
@@ -296,13 +296,14 @@ def check_batch_norm(build_encoder, build_decoder, latent_dim=3):
             activation = getattr(conv.activation, "__name__", "")
             if activation != "linear":
                 raise CheckFailed(f"{name}: {conv.name} applies {activation} itself; give it no activation, then "
-                                  "BatchNormalization, then ReLU (normalise before the non-linearity)")
+                                  "BatchNormalization, then the activation (normalise before the non-linearity)")
             kinds = [type(layer).__name__ for layer in following]
-            if not (len(following) == 2 and isinstance(following[0], layers.BatchNormalization) and is_relu(following[1])):
-                hint = ("ReLU comes after BatchNormalization, not before" if following and is_relu(following[0])
-                        else "put BatchNormalization between each convolution and its ReLU")
+            if not (len(following) == 2 and isinstance(following[0], layers.BatchNormalization)
+                    and is_activation(following[1])):
+                hint = ("the activation comes after BatchNormalization, not before" if following and is_activation(following[0])
+                        else "put BatchNormalization between each convolution and its activation")
                 raise CheckFailed(f"{name}: {conv.name} is followed by {kinds}; expected "
-                                  f"['BatchNormalization', 'ReLU']\n  hint: {hint}")
+                                  f"['BatchNormalization', an activation layer]\n  hint: {hint}")
     _passed("check_batch_norm", len(networks))
 
 

@@ -301,6 +301,10 @@ def batch_norm_builders(order="bn-relu"):
             return layer(h)
         if order == "relu-bn":
             return layers.BatchNormalization()(layers.ReLU()(layer(h)))
+        if order == "bn-silu":
+            return layers.Activation("silu")(layers.BatchNormalization()(layer(h)))
+        if order == "bn-linear":
+            return layers.Activation("linear")(layers.BatchNormalization()(layer(h)))
         return layers.ReLU()(layers.BatchNormalization()(layer(h)))
 
     def encoder(latent_dim):
@@ -319,10 +323,12 @@ def batch_norm_builders(order="bn-relu"):
     return encoder, decoder
 
 
-@pytest.mark.parametrize("order, message", [("conv-relu", "applies relu itself"), ("relu-bn", "ReLU comes after")])
+@pytest.mark.parametrize("order, message", [("conv-relu", "applies relu itself"), ("relu-bn", "the activation comes after"),
+                                            ("bn-linear", "between each convolution and its activation")])
 def test_batch_norm(order, message, capsys):
-    checks.check_batch_norm(*batch_norm_builders())
-    assert "check_batch_norm: all 2 hidden cases pass" in capsys.readouterr().out
+    for good in ("bn-relu", "bn-silu"):
+        checks.check_batch_norm(*batch_norm_builders(good))
+        assert "check_batch_norm: all 2 hidden cases pass" in capsys.readouterr().out
     with pytest.raises(checks.CheckFailed, match=message):
         checks.check_batch_norm(*batch_norm_builders(order))
 # --- 04 · a denoising VAE ---
